@@ -1,0 +1,27 @@
+package graft.config;
+
+import java.util.List;
+import java.util.UUID;
+
+/** One directory tenant: its users (each with a mailbox) and its registered applications. */
+public record TenantConfig(UUID id, String domain, List<UserConfig> users, List<ApplicationConfig> applications) {
+    public TenantConfig {
+        users = List.copyOf(users);
+        applications = List.copyOf(applications);
+    }
+
+    public record UserConfig(String userPrincipalName, String displayName, String password) {
+    }
+
+    /**
+     * An app registration. {@code roles} are application permissions (client credentials),
+     * {@code scopes} the delegated permissions consented for the app.
+     */
+    public record ApplicationConfig(UUID clientId, String displayName, String clientSecret,
+                                    List<String> roles, List<String> scopes) {
+        public ApplicationConfig {
+            roles = List.copyOf(roles);
+            scopes = List.copyOf(scopes);
+        }
+    }
+}

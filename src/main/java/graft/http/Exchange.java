@@ -1,0 +1,170 @@
+package graft.http;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** One HTTP request and its response, with the Graph conventions every handler needs. */
+public final class Exchange {
+    /** Graph's request body limit: "The maximum request length supported is 4MB." */
+    public static final int MAX_BODY = 4 * 1024 * 1024;
+
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final String requestId = UUID.randomUUID().toString();
+    private final String clientRequestId;
+    private List<Map.Entry<String, String>> query;
+    private boolean sent;
+
+    Exchange(Request request, Response response, Callback callback) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        String given = request.getHeaders().get("client-request-id");
+        this.clientRequestId = given == null || given.isBlank() ? requestId : given;
+    }
+
+    public String method() {
+        return request.getMethod();
+    }
+
+    /** The path exactly as sent, still percent-encoded: keys are decoded per segment, after splitting. */
+    public String rawPath() {
+        return request.getHttpURI().getPath();
+    }
+
+    public String header(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    public List<String> headers(String name) {
+        return request.getHeaders().getValuesList(name);
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String clientRequestId() {
+        return clientRequestId;
+    }
+
+    /** scheme://host[:port] as the client addressed us, so links we hand out lead back here. */
+    public String baseUrl() {
+        var uri = request.getHttpURI();
+        String host = request.getHeaders().get(HttpHeader.HOST);
+        if (host == null || host.isBlank()) {
+            host = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        }
+        return uri.getScheme() + "://" + host;
+    }
+
+    public String rawQuery() {
+        return request.getHttpURI().getQuery();
+    }
+
+    /** Query parameters in order, each name and value percent-decoded. */
+    public List<Map.Entry<String, String>> query() {
+        if (query == null) {
+            query = parseQuery(rawQuery());
+        }
+        return query;
+    }
+
+    static List<Map.Entry<String, String>> parseQuery(String raw) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            out.add(new AbstractMap.SimpleImmutableEntry<>(decode(name), decode(value)));
+        }
+        return out;
+    }
+
+    static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw GraphError.badRequest("The query string is not correctly percent-encoded.");
+        }
+    }
+
+    /** True when the request announced a body: a Content-Length (even 0) or chunked transfer. */
+    public boolean declaresLength() {
+        return request.getHeaders().contains(HttpHeader.CONTENT_LENGTH)
+                || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    }
+
+    public String contentType() {
+        String ct = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        return ct == null ? "" : ct;
+    }
+
+    /** Reads the whole body, refusing more than {@link #MAX_BODY} bytes with Graph's 413. */
+    public byte[] body() {
+        long declared = request.getLength();
+        if (declared > MAX_BODY) {
+            throw tooLarge();
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] data = in.readNBytes(MAX_BODY + 1);
+            if (data.length > MAX_BODY) {
+                throw tooLarge();
+            }
+            return data;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static GraphError tooLarge() {
+        return new GraphError(413, "BadRequest", "The maximum request length supported is 4MB.");
+    }
+
+    public void setHeader(String name, String value) {
+        response.getHeaders().put(name, value);
+    }
+
+    public void send(int status, String contentType, byte[] body) {
+        if (sent) {
+            throw new IllegalStateException("response already sent");
+        }
+        sent = true;
+        response.setStatus(status);
+        if (contentType != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    public void sendEmpty(int status) {
+        send(status, null, new byte[0]);
+    }
+
+    boolean sent() {
+        return sent;
+    }
+}

@@ -1,0 +1,13 @@
+package graft.identity;
+
+import java.util.Set;
+import java.util.UUID;
+
+/** An app registration with its service principal in one tenant. */
+public record Application(UUID clientId, UUID tenantId, UUID servicePrincipalId, String displayName, String clientSecret,
+                          Set<String> roles, Set<String> scopes) {
+    public Application {
+        roles = Set.copyOf(roles);
+        scopes = Set.copyOf(scopes);
+    }
+}

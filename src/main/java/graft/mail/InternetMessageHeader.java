@@ -1,0 +1,5 @@
+package graft.mail;
+
+/** A custom {@code x-} header carried into the MIME message. */
+public record InternetMessageHeader(String name, String value) {
+}

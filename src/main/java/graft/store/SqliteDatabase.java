@@ -1,0 +1,237 @@
+package graft.store;
+
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Embedded SQLite in WAL mode with {@code synchronous=FULL}, so a committed transaction survives a crash.
+ * All writes go through one writer thread that commits them in groups: every caller waits for the fsync of the
+ * group its work was part of, and each work runs in its own savepoint so one failure rolls back only itself.
+ */
+public final class SqliteDatabase implements Database {
+    private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
+    private static final int MAX_GROUP = 256;
+    private static final int READERS = 4;
+
+    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    private final LinkedBlockingQueue<PendingWrite<?>> writes = new LinkedBlockingQueue<>();
+    private final Connection writer;
+    private final Thread writerThread;
+    private volatile boolean closed;
+
+    private SqliteDatabase(String url) throws SQLException {
+        this.writer = open(url, false);
+        for (int i = 0; i < READERS; i++) {
+            readers.add(open(url, true));
+        }
+        this.writerThread = Thread.ofPlatform().name("sqlite-writer").daemon().start(this::writeLoop);
+    }
+
+    public static SqliteDatabase open(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            String url = "jdbc:sqlite:" + file.toAbsolutePath();
+            try (Connection c = open(url, false)) {
+                c.setAutoCommit(true); // WAL mode is persistent; set it once before Flyway connects
+            }
+            Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/sqlite")
+                    .loggers("slf4j").load().migrate();
+            return new SqliteDatabase(url);
+        } catch (Exception e) {
+            throw new StoreException("cannot open the SQLite store at " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection open(String url, boolean reader) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(10_000);
+        config.enforceForeignKeys(true);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        if (reader) {
+            config.setReadOnly(true);
+        }
+        Connection c = config.createConnection(url);
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    @Override
+    public Dialect dialect() {
+        return Dialect.SQLITE;
+    }
+
+    @Override
+    public <T> T read(SqlWork<T> work) {
+        if (Thread.currentThread() == writerThread) {
+            return runNested(work);
+        }
+        Connection c = take();
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw new StoreException("read failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
+        } finally {
+            readers.add(c);
+        }
+    }
+
+    @Override
+    public <T> T write(SqlWork<T> work) {
+        if (Thread.currentThread() == writerThread) {
+            return runNested(work);
+        }
+        if (closed) {
+            throw new StoreException("the store is closed", null);
+        }
+        PendingWrite<T> pending = new PendingWrite<>(work);
+        writes.add(pending);
+        try {
+            return pending.result.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new StoreException("write failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private <T> T runNested(SqlWork<T> work) {
+        try {
+            return work.run(writer);
+        } catch (SQLException e) {
+            throw new StoreException("write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Connection take() {
+        try {
+            return readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a connection", e);
+        }
+    }
+
+    private void writeLoop() {
+        List<PendingWrite<?>> group = new ArrayList<>(MAX_GROUP);
+        while (!closed || !writes.isEmpty()) {
+            try {
+                PendingWrite<?> first = writes.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                writes.drainTo(group, MAX_GROUP - 1);
+                commitGroup(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("unexpected failure in the SQLite writer; failing {} pending writes", group.size(), e);
+                group.forEach(p -> p.result.completeExceptionally(new StoreException("write failed", e)));
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void commitGroup(List<PendingWrite<?>> group) {
+        try (Statement s = writer.createStatement()) {
+            for (PendingWrite<?> p : group) {
+                s.execute("SAVEPOINT w");
+                try {
+                    p.runOn(writer);
+                    s.execute("RELEASE w");
+                } catch (RuntimeException | SQLException e) {
+                    s.execute("ROLLBACK TO w");
+                    s.execute("RELEASE w");
+                    p.failure = e;
+                }
+            }
+            writer.commit();
+        } catch (SQLException e) {
+            rollbackQuietly(writer);
+            log.error("commit of {} writes failed", group.size(), e);
+            for (PendingWrite<?> p : group) {
+                if (p.failure == null) {
+                    p.failure = new StoreException("commit failed: " + e.getMessage(), e);
+                }
+            }
+        }
+        group.forEach(PendingWrite::complete);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.warn("rollback failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writerThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Connection> all = new ArrayList<>(readers);
+        all.add(writer);
+        for (Connection c : all) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                log.warn("closing a SQLite connection failed", e);
+            }
+        }
+    }
+
+    private static final class PendingWrite<T> {
+        final SqlWork<T> work;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        T value;
+        Exception failure;
+
+        PendingWrite(SqlWork<T> work) {
+            this.work = work;
+        }
+
+        void runOn(Connection c) throws SQLException {
+            value = work.run(c);
+        }
+
+        void complete() {
+            if (failure == null) {
+                result.complete(value);
+            } else if (failure instanceof RuntimeException re) {
+                result.completeExceptionally(re);
+            } else {
+                result.completeExceptionally(new StoreException("write failed: " + failure.getMessage(), failure));
+            }
+        }
+    }
+}

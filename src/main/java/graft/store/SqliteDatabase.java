@@ -62,7 +62,8 @@ public final class SqliteDatabase implements Database {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(10_000);
         config.enforceForeignKeys(true);
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // The writer takes the write lock when its transaction begins; readers only ever read a snapshot.
+        config.setTransactionMode(reader ? SQLiteConfig.TransactionMode.DEFERRED : SQLiteConfig.TransactionMode.IMMEDIATE);
         if (reader) {
             config.setReadOnly(true);
         }

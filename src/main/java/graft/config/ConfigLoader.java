@@ -41,7 +41,7 @@ public final class ConfigLoader {
     }
 
     static GraftConfig parse(YamlNode root, Path baseDir) {
-        root.allowOnly(Set.of("http", "dataDir", "tenants"));
+        root.allowOnly(Set.of("http", "dataDir", "store", "delivery", "admin", "tenants"));
         HttpConfig http = root.has("http") ? http(root.child("http"), baseDir)
                 : new HttpConfig("0.0.0.0", HttpConfig.DEFAULT_PORT, Optional.empty(), Optional.empty());
         Path dataDir = baseDir.resolve(root.optionalText("dataDir").orElse("./data")).normalize();
@@ -51,7 +51,60 @@ public final class ConfigLoader {
         }
         checkUnique(tenants.stream().map(t -> t.id().toString()).toList(), "tenants[%d].id", "tenant id");
         checkUnique(tenants.stream().map(t -> t.domain().toLowerCase(Locale.ROOT)).toList(), "tenants[%d].domain", "domain");
-        return new GraftConfig(http, dataDir, tenants);
+        StoreConfig store = root.has("store") ? store(root.child("store")) : StoreConfig.SQLITE;
+        DeliveryConfig delivery = root.has("delivery") ? delivery(root.child("delivery")) : DeliveryConfig.DEFAULT;
+        AdminConfig admin = AdminConfig.DISABLED;
+        if (root.has("admin")) {
+            YamlNode a = root.child("admin");
+            a.allowOnly(Set.of("token"));
+            admin = new AdminConfig(Optional.of(a.requireText("token")));
+        }
+        return new GraftConfig(http, dataDir, store, delivery, admin, tenants);
+    }
+
+    private static StoreConfig store(YamlNode node) {
+        node.allowOnly(Set.of("url", "user", "password", "poolSize"));
+        String url = node.requireText("url");
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new ConfigException(node.child("url").path() + ": must be a jdbc:postgresql:// URL (leave store out for the embedded SQLite), got '" + url + "'");
+        }
+        int pool = node.optionalInt("poolSize", 1, 1000).orElse(16);
+        return new StoreConfig(Optional.of(url), node.optionalText("user").orElse(null), node.optionalText("password").orElse(null), pool);
+    }
+
+    private static DeliveryConfig delivery(YamlNode node) {
+        node.allowOnly(Set.of("relay", "retry", "workers"));
+        Optional<DeliveryConfig.Relay> relay = Optional.empty();
+        if (node.has("relay")) {
+            YamlNode r = node.child("relay");
+            r.allowOnly(Set.of("host", "port", "tls", "username", "password"));
+            String tlsText = r.optionalText("tls").orElse("none");
+            DeliveryConfig.Tls tls;
+            try {
+                tls = DeliveryConfig.Tls.valueOf(tlsText.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(r.child("tls").path() + ": must be none, starttls or implicit, got '" + tlsText + "'");
+            }
+            int defaultPort = tls == DeliveryConfig.Tls.IMPLICIT ? 465 : 25;
+            Optional<String> user = r.optionalText("username");
+            Optional<String> password = r.optionalText("password");
+            if (user.isPresent() != password.isPresent()) {
+                throw new ConfigException(r.path() + ": username and password go together");
+            }
+            relay = Optional.of(new DeliveryConfig.Relay(r.requireText("host"), r.optionalPort("port").orElse(defaultPort), tls, user, password));
+        }
+        DeliveryConfig.Retry retry = DeliveryConfig.DEFAULT_RETRY;
+        if (node.has("retry")) {
+            YamlNode r = node.child("retry");
+            r.allowOnly(Set.of("initialDelay", "maxDelay", "lifetime"));
+            retry = new DeliveryConfig.Retry(r.optionalDuration("initialDelay").orElse(retry.initialDelay()),
+                    r.optionalDuration("maxDelay").orElse(retry.maxDelay()), r.optionalDuration("lifetime").orElse(retry.lifetime()));
+            if (retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
+                throw new ConfigException(r.child("maxDelay").path() + ": must not be shorter than initialDelay");
+            }
+        }
+        int workers = node.optionalInt("workers", 1, 256).orElse(DeliveryConfig.DEFAULT.workers());
+        return new DeliveryConfig(relay, retry, workers);
     }
 
     private static HttpConfig http(YamlNode node, Path baseDir) {
@@ -76,7 +129,7 @@ public final class ConfigLoader {
     }
 
     private static TenantConfig tenant(YamlNode node) {
-        node.allowOnly(Set.of("id", "domain", "users", "applications"));
+        node.allowOnly(Set.of("id", "domain", "users", "applications", "outbound", "relayDomains"));
         String domain = node.requireText("domain");
         if (!DOMAIN.matcher(domain).matches()) {
             throw new ConfigException(node.child("domain").path() + ": not a domain name: '" + domain + "'");
@@ -87,7 +140,20 @@ public final class ConfigLoader {
         List<ApplicationConfig> apps = node.list("applications", ConfigLoader::application);
         checkUnique(apps.stream().map(a -> a.clientId().toString()).toList(),
                 node.child("applications").path() + "[%d].clientId", "application");
-        return new TenantConfig(node.requireGuid("id"), domain.toLowerCase(Locale.ROOT), users, apps);
+        String outboundText = node.optionalText("outbound").orElse("capture");
+        TenantConfig.Outbound outbound;
+        try {
+            outbound = TenantConfig.Outbound.valueOf(outboundText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(node.child("outbound").path() + ": must be capture or relay, got '" + outboundText + "'");
+        }
+        List<String> relayDomains = node.textList("relayDomains").stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+        for (int i = 0; i < relayDomains.size(); i++) {
+            if (!DOMAIN.matcher(relayDomains.get(i)).matches()) {
+                throw new ConfigException(node.child("relayDomains").path() + "[" + i + "]: not a domain name: '" + relayDomains.get(i) + "'");
+            }
+        }
+        return new TenantConfig(node.requireGuid("id"), domain.toLowerCase(Locale.ROOT), users, apps, outbound, relayDomains);
     }
 
     private static UserConfig user(YamlNode node, String domain) {

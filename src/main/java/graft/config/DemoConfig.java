@@ -13,6 +13,7 @@ public final class DemoConfig {
     public static final UUID TENANT_ID = UUID.fromString("6f1c2d3e-0000-4000-8000-000000000001");
     public static final UUID CLIENT_ID = UUID.fromString("2b9e1a4c-0000-4000-8000-00000000000a");
     public static final String CLIENT_SECRET = "demo-secret";
+    public static final String ADMIN_TOKEN = "demo-admin-token";
 
     private DemoConfig() {
     }
@@ -23,8 +24,9 @@ public final class DemoConfig {
                         new UserConfig("bob@contoso.test", "Bob Brown", "bob-pw")),
                 List.of(new ApplicationConfig(CLIENT_ID, "Graft demo app", CLIENT_SECRET,
                         List.of("Mail.Send", "Mail.ReadWrite", "User.Read.All"),
-                        List.of("Mail.Send", "Mail.ReadWrite", "Mail.Read", "User.Read"))));
+                        List.of("Mail.Send", "Mail.ReadWrite", "Mail.Read", "User.Read"))),
+                TenantConfig.Outbound.CAPTURE, List.of());
         return new GraftConfig(new HttpConfig("0.0.0.0", HttpConfig.DEFAULT_PORT, Optional.of(HttpConfig.DEFAULT_HTTPS_PORT), Optional.empty()),
-                dataDir, List.of(tenant));
+                dataDir, StoreConfig.SQLITE, DeliveryConfig.DEFAULT, new AdminConfig(Optional.of(ADMIN_TOKEN)), List.of(tenant));
     }
 }

@@ -3,12 +3,20 @@ package graft.config;
 import java.util.List;
 import java.util.UUID;
 
-/** One directory tenant: its users (each with a mailbox) and its registered applications. */
-public record TenantConfig(UUID id, String domain, List<UserConfig> users, List<ApplicationConfig> applications) {
+/**
+ * One directory tenant: its users (each with a mailbox), its registered applications, and what may leave it:
+ * {@code outbound} capture keeps external mail in the trace, relay sends it to the smarthost (only to
+ * {@code relayDomains} when that list is not empty).
+ */
+public record TenantConfig(UUID id, String domain, List<UserConfig> users, List<ApplicationConfig> applications,
+                           Outbound outbound, List<String> relayDomains) {
     public TenantConfig {
         users = List.copyOf(users);
         applications = List.copyOf(applications);
+        relayDomains = List.copyOf(relayDomains);
     }
+
+    public enum Outbound { CAPTURE, RELAY }
 
     public record UserConfig(String userPrincipalName, String displayName, String password) {
     }

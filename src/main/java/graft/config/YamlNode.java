@@ -72,6 +72,32 @@ final class YamlNode {
         return Optional.of(child.asInt());
     }
 
+    Optional<Integer> optionalInt(String key, int min, int max) {
+        if (!has(key)) {
+            return Optional.empty();
+        }
+        JsonNode child = node.get(key);
+        if (!child.isIntegralNumber() || child.asLong() < min || child.asLong() > max) {
+            throw new ConfigException(child(key).path + ": must be a whole number from " + min + " to " + max + ", got '" + child.asText() + "'");
+        }
+        return Optional.of(child.asInt());
+    }
+
+    /** ISO-8601 durations such as PT5M, PT1H or P5D. */
+    Optional<java.time.Duration> optionalDuration(String key) {
+        return optionalText(key).map(text -> {
+            try {
+                java.time.Duration d = java.time.Duration.parse(text);
+                if (d.isNegative() || d.isZero()) {
+                    throw new ConfigException(child(key).path + ": must be a positive duration, got '" + text + "'");
+                }
+                return d;
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException(child(key).path + ": must be an ISO-8601 duration such as PT5M, PT1H or P5D, got '" + text + "'");
+            }
+        });
+    }
+
     UUID requireGuid(String key) {
         String text = requireText(key);
         try {

@@ -1,0 +1,19 @@
+package graft.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Outbound delivery: the smarthost (absent = nothing can be relayed) and the retry policy. */
+public record DeliveryConfig(Optional<Relay> relay, Retry retry, int workers) {
+    /** Postfix's defaults: first retry after about 5 minutes, backoff capped at about an hour, give up after 5 days. */
+    public static final Retry DEFAULT_RETRY = new Retry(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5));
+    public static final DeliveryConfig DEFAULT = new DeliveryConfig(Optional.empty(), DEFAULT_RETRY, 4);
+
+    public enum Tls { NONE, STARTTLS, IMPLICIT }
+
+    public record Relay(String host, int port, Tls tls, Optional<String> username, Optional<String> password) {
+    }
+
+    public record Retry(Duration initialDelay, Duration maxDelay, Duration lifetime) {
+    }
+}

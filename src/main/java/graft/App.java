@@ -11,6 +11,7 @@ import graft.identity.Tokens;
 import graft.mail.Folders;
 import graft.mail.MailRoutes;
 import graft.mail.Messages;
+import graft.mail.Replies;
 import graft.mail.Sending;
 import graft.store.Database;
 import graft.store.SqliteDatabase;
@@ -56,7 +57,8 @@ public final class App implements AutoCloseable {
                     ? TlsMaterial.loadOrCreate(config.dataDir(), http.tls().map(t -> t.certificate()), http.tls().map(t -> t.privateKey()))
                     : null;
             HttpServer server = new HttpServer(http.host(), http.port(), http.httpsPort(), tls,
-                    List.of(new IdentityEndpoints(directory, keys, tokens, clock), new MailRoutes(verifier, messages, sending, folders)),
+                    List.of(new IdentityEndpoints(directory, keys, tokens, clock), new MailRoutes(verifier, messages, sending, folders,
+                            new Replies(db, messages, sending))),
                     diagnostic());
             server.start();
             return new App(config, db, server, tls);

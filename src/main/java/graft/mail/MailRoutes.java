@@ -34,12 +34,14 @@ public final class MailRoutes implements Routes {
     private final Messages messages;
     private final Sending sending;
     private final Folders folders;
+    private final Replies replies;
 
-    public MailRoutes(TokenVerifier verifier, Messages messages, Sending sending, Folders folders) {
+    public MailRoutes(TokenVerifier verifier, Messages messages, Sending sending, Folders folders, Replies replies) {
         this.verifier = verifier;
         this.messages = messages;
         this.sending = sending;
         this.folders = folders;
+        this.replies = replies;
     }
 
     /** A path segment with its key attached, and action names stripped of their namespace. */
@@ -238,11 +240,32 @@ public final class MailRoutes implements Routes {
                 sending.sendDraft(caller, owner, id);
                 ex.sendEmpty(202);
             }
-            case "reply", "replyall", "forward", "createreply", "createreplyall", "createforward", "move", "copy",
-                 "attachments", "$value", "extensions", "permanentdelete" ->
+            case "createreply", "createreplyall", "createforward" -> {
+                method(ex, "POST");
+                Permission.MAIL_WRITE.require(caller);
+                requireInFolder(messages.get(owner, id), folder);
+                Message draft = replies.createDraft(caller, owner, id, replyKind(action.name), jsonBody(ex, false));
+                MailResponses.message(ex, 201, owner, draft, MessageJson.DEFAULT_PROPERTIES, "", pref);
+            }
+            case "reply", "replyall", "forward" -> {
+                method(ex, "POST");
+                Permission.MAIL_SEND.require(caller);
+                requireInFolder(messages.get(owner, id), folder);
+                replies.send(caller, owner, id, replyKind(action.name), jsonBody(ex, false));
+                ex.sendEmpty(202);
+            }
+            case "move", "copy", "attachments", "$value", "extensions", "permanentdelete" ->
                     throw new GraphError(501, "NotImplemented", "'" + action.written + "' is not implemented by this server yet.");
             default -> throw GraphError.segmentNotFound(action.written);
         }
+    }
+
+    private static Replies.Kind replyKind(String action) {
+        return switch (action.replace("create", "")) {
+            case "reply" -> Replies.Kind.REPLY;
+            case "replyall" -> Replies.Kind.REPLY_ALL;
+            default -> Replies.Kind.FORWARD;
+        };
     }
 
     private static void requireInFolder(Message m, FolderId folder) {

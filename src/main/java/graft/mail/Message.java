@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** One message in one mailbox folder, with the properties of Graph's {@code message} resource. */
+/**
+ * One message in one mailbox folder, with the properties of Graph's {@code message} resource, plus the threading
+ * headers ({@code In-Reply-To}, {@code References}) that Graph does not show but MIME carries.
+ */
 public record Message(
         MessageId id, UUID mailboxId, FolderId folderId, String changeKey,
         Instant createdDateTime, Instant lastModifiedDateTime, Instant receivedDateTime, Instant sentDateTime,
@@ -15,7 +18,8 @@ public record Message(
         String internetMessageId, String conversationId, String conversationIndex,
         List<String> categories, FollowupFlag flag, String inferenceClassification,
         boolean isReadReceiptRequested, Boolean isDeliveryReceiptRequested,
-        List<InternetMessageHeader> internetMessageHeaders) {
+        List<InternetMessageHeader> internetMessageHeaders,
+        String inReplyTo, String references) {
 
     public Message {
         toRecipients = List.copyOf(toRecipients);
@@ -69,6 +73,8 @@ public record Message(
         public boolean isReadReceiptRequested;
         public Boolean isDeliveryReceiptRequested = false;
         public List<InternetMessageHeader> internetMessageHeaders = List.of();
+        public String inReplyTo;
+        public String references;
 
         public Builder() {
         }
@@ -103,13 +109,16 @@ public record Message(
             isReadReceiptRequested = m.isReadReceiptRequested;
             isDeliveryReceiptRequested = m.isDeliveryReceiptRequested;
             internetMessageHeaders = m.internetMessageHeaders;
+            inReplyTo = m.inReplyTo;
+            references = m.references;
         }
 
         public Message build() {
             return new Message(id, mailboxId, folderId, changeKey, createdDateTime, lastModifiedDateTime, receivedDateTime,
                     sentDateTime, isDraft, isRead, hasAttachments, subject, body, importance, from, sender, toRecipients,
                     ccRecipients, bccRecipients, replyTo, internetMessageId, conversationId, conversationIndex, categories,
-                    flag, inferenceClassification, isReadReceiptRequested, isDeliveryReceiptRequested, internetMessageHeaders);
+                    flag, inferenceClassification, isReadReceiptRequested, isDeliveryReceiptRequested, internetMessageHeaders,
+                    inReplyTo, references);
         }
     }
 }

@@ -173,6 +173,12 @@ public final class MessageJson {
     static void writeStored(JsonGenerator g, Message m) throws IOException {
         g.writeStartObject();
         writeProperties(g, m, STORED, "");
+        if (m.inReplyTo() != null) {
+            g.writeStringField("inReplyTo", m.inReplyTo());
+        }
+        if (m.references() != null) {
+            g.writeStringField("references", m.references());
+        }
         g.writeEndObject();
     }
 
@@ -215,6 +221,8 @@ public final class MessageJson {
         List<InternetMessageHeader> headers = new ArrayList<>();
         n.path("internetMessageHeaders").forEach(h -> headers.add(new InternetMessageHeader(h.path("name").asText(), h.path("value").asText())));
         b.internetMessageHeaders = headers;
+        b.inReplyTo = n.path("inReplyTo").asText(null);
+        b.references = n.path("references").asText(null);
         return b.build();
     }
 

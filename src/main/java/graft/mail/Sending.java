@@ -59,7 +59,11 @@ public final class Sending {
         MessageInput input = MessageInput.parse(json, true, Messages.names(caller.tenant()));
         Message.Builder b = messages.newMessage(owner, FolderId.of(owner.id(), WellKnownFolder.DRAFTS), caller.tenant());
         input.applyTo(b);
-        Message message = b.build();
+        sendNew(caller, owner, b.build(), saveToSentItems);
+    }
+
+    /** Sends a message that was never stored (sendMail, reply, forward). */
+    void sendNew(Caller caller, User owner, Message message, boolean saveToSentItems) {
         boolean external = db.write(c -> submit(c, caller.tenant(), owner, message, false, saveToSentItems));
         if (external) {
             outboxSignal.run();

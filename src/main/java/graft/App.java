@@ -8,6 +8,7 @@ import graft.identity.IdentityEndpoints;
 import graft.identity.SigningKeys;
 import graft.identity.TokenVerifier;
 import graft.identity.Tokens;
+import graft.mail.Attachments;
 import graft.mail.Folders;
 import graft.mail.MailRoutes;
 import graft.mail.Messages;
@@ -58,7 +59,7 @@ public final class App implements AutoCloseable {
                     : null;
             HttpServer server = new HttpServer(http.host(), http.port(), http.httpsPort(), tls,
                     List.of(new IdentityEndpoints(directory, keys, tokens, clock), new MailRoutes(verifier, messages, sending, folders,
-                            new Replies(db, messages, sending))),
+                            new Replies(db, messages, sending), new Attachments(db, clock, Attachments.DEFAULT_MAX_MESSAGE_SIZE))),
                     diagnostic());
             server.start();
             return new App(config, db, server, tls);

@@ -155,6 +155,30 @@ final class MailResponses {
         g.writeBooleanField("isHidden", f.isHidden());
     }
 
+    static void attachment(Exchange ex, int status, User owner, MessageId message, Attachments.Loaded a) {
+        ex.send(status, ODATA_JSON, Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("@odata.context", context(ex, owner, "messages('" + message.value() + "')/attachments/$entity"));
+            AttachmentJson.write(g, a);
+            g.writeEndObject();
+        }));
+    }
+
+    static void attachments(Exchange ex, User owner, MessageId message, List<Attachments.Loaded> list) {
+        ex.send(200, ODATA_JSON, Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("@odata.context", context(ex, owner, "messages('" + message.value() + "')/attachments"));
+            g.writeArrayFieldStart("value");
+            for (Attachments.Loaded a : list) {
+                g.writeStartObject();
+                AttachmentJson.write(g, a);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }));
+    }
+
     static void user(Exchange ex, User u) {
         ex.send(200, ODATA_JSON, Json.bytes(g -> {
             g.writeStartObject();

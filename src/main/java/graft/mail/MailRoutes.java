@@ -28,20 +28,23 @@ import java.util.Set;
 public final class MailRoutes implements Routes {
     private static final String PREFIX = "/v1.0/";
     /** Segments that name a collection: a plain segment after one of them is its key. */
-    private static final Set<String> COLLECTIONS = Set.of("users", "messages", "mailfolders", "childfolders");
+    private static final Set<String> COLLECTIONS = Set.of("users", "messages", "mailfolders", "childfolders", "attachments");
 
     private final TokenVerifier verifier;
     private final Messages messages;
     private final Sending sending;
     private final Folders folders;
     private final Replies replies;
+    private final Attachments attachments;
 
-    public MailRoutes(TokenVerifier verifier, Messages messages, Sending sending, Folders folders, Replies replies) {
+    public MailRoutes(TokenVerifier verifier, Messages messages, Sending sending, Folders folders, Replies replies,
+                      Attachments attachments) {
         this.verifier = verifier;
         this.messages = messages;
         this.sending = sending;
         this.folders = folders;
         this.replies = replies;
+        this.attachments = attachments;
     }
 
     /** A path segment with its key attached, and action names stripped of their namespace. */
@@ -230,6 +233,11 @@ public final class MailRoutes implements Routes {
             return;
         }
         Step action = rest.get(1);
+        if (action.name.equals("attachments")) {
+            requireInFolder(messages.get(owner, id), folder);
+            attachments(ex, caller, owner, id, rest.subList(1, rest.size()));
+            return;
+        }
         end(rest, 2);
         switch (action.name) {
             case "send" -> {
@@ -254,9 +262,58 @@ public final class MailRoutes implements Routes {
                 replies.send(caller, owner, id, replyKind(action.name), jsonBody(ex, false));
                 ex.sendEmpty(202);
             }
-            case "move", "copy", "attachments", "$value", "extensions", "permanentdelete" ->
+            case "move", "copy", "$value", "extensions", "permanentdelete" ->
                     throw new GraphError(501, "NotImplemented", "'" + action.written + "' is not implemented by this server yet.");
             default -> throw GraphError.segmentNotFound(action.written);
+        }
+    }
+
+    private void attachments(Exchange ex, Caller caller, User owner, MessageId id, List<Step> rest) {
+        Step head = rest.getFirst();
+        if (head.key == null) {
+            end(rest, 1);
+            switch (ex.method()) {
+                case "GET" -> {
+                    Permission.MAIL_READ.require(caller);
+                    MailResponses.attachments(ex, owner, id, attachments.list(owner, id));
+                }
+                case "POST" -> {
+                    Permission.MAIL_WRITE.require(caller);
+                    Attachment added = attachments.add(caller.tenant(), owner, id, jsonBody(ex, true));
+                    MailResponses.attachment(ex, 201, owner, id, attachments.get(owner, id, added.id()));
+                }
+                default -> throw GraphError.methodNotAllowed();
+            }
+            return;
+        }
+        String key = head.key.startsWith("microsoft.graph.") ? head.key.substring("microsoft.graph.".length()) : head.key;
+        if (key.equalsIgnoreCase("createUploadSession")) {
+            throw new GraphError(501, "NotImplemented", "Upload sessions are not implemented by this server yet; attachments under 3 MB can be posted directly.");
+        }
+        AttachmentId attachmentId = AttachmentId.parse(head.key);
+        if (rest.size() == 2 && rest.get(1).name.equals("$value")) {
+            method(ex, "GET");
+            Permission.MAIL_READ.require(caller);
+            Attachments.Loaded loaded = attachments.get(owner, id, attachmentId);
+            if (loaded.content() == null) {
+                ex.send(200, "application/json", loaded.attachment().item().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                ex.send(200, loaded.attachment().contentType(), loaded.content());
+            }
+            return;
+        }
+        end(rest, 1);
+        switch (ex.method()) {
+            case "GET" -> {
+                Permission.MAIL_READ.require(caller);
+                MailResponses.attachment(ex, 200, owner, id, attachments.get(owner, id, attachmentId));
+            }
+            case "DELETE" -> {
+                Permission.MAIL_WRITE.require(caller);
+                attachments.delete(owner, id, attachmentId);
+                ex.sendEmpty(204);
+            }
+            default -> throw GraphError.methodNotAllowed();
         }
     }
 

@@ -24,14 +24,21 @@ public final class MessageInput {
             "receivedDateTime", "sentDateTime", "uniqueBody", "webLink");
     /** Documented as updatable only while the message is a draft; {@code from} is refused with "Message is not draft." */
     static final Set<String> DRAFT_ONLY = Set.of("body", "internetMessageId", "replyTo", "subject", "from");
-    private static final Set<String> NOT_YET = Set.of("attachments", "extensions", "singleValueExtendedProperties",
+    private static final Set<String> NOT_YET = Set.of("extensions", "singleValueExtendedProperties",
             "multiValueExtendedProperties", "mentions", "mentionsPreview", "uniqueBody");
 
     /** The properties given, in order, each with what it changes. */
     private final Map<String, Consumer<Message.Builder>> changes;
+    private final List<AttachmentInput> attachments;
 
-    private MessageInput(Map<String, Consumer<Message.Builder>> changes) {
+    private MessageInput(Map<String, Consumer<Message.Builder>> changes, List<AttachmentInput> attachments) {
         this.changes = changes;
+        this.attachments = attachments;
+    }
+
+    /** Attachments given inline with a new message (create draft, sendMail). */
+    List<AttachmentInput> attachments() {
+        return attachments;
     }
 
     public Set<String> properties() {
@@ -48,12 +55,13 @@ public final class MessageInput {
      */
     public static MessageInput parse(JsonNode json, boolean creating, UnaryOperator<String> names) {
         if (json == null || json.isNull() || json.isMissingNode()) {
-            return new MessageInput(Map.of());
+            return new MessageInput(Map.of(), List.of());
         }
         if (!json.isObject()) {
             throw GraphError.unableToDeserialize("the message: a JSON object was expected.");
         }
         Map<String, Consumer<Message.Builder>> out = new LinkedHashMap<>();
+        List<AttachmentInput> attachments = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
             var field = it.next();
             String name = field.getKey();
@@ -61,9 +69,21 @@ public final class MessageInput {
                 continue; // annotations such as @odata.type are metadata, not properties
             }
             JsonNode v = field.getValue();
+            if (name.equals("attachments")) {
+                if (!creating) {
+                    throw GraphError.invalidPropertySet("Set action is invalid for property.");
+                }
+                if (!v.isNull() && !v.isArray()) {
+                    throw cannotConvert(v, "Collection(microsoft.graph.attachment)");
+                }
+                v.forEach(a -> attachments.add(AttachmentInput.parse(a, names)));
+                boolean visible = attachments.stream().anyMatch(a -> !a.isInline());
+                out.put(name, b -> b.hasAttachments = visible);
+                continue;
+            }
             out.put(name, change(name, v, creating, names));
         }
-        return new MessageInput(out);
+        return new MessageInput(out, attachments);
     }
 
     private static Consumer<Message.Builder> change(String name, JsonNode v, boolean creating, UnaryOperator<String> names) {

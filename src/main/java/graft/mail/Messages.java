@@ -6,6 +6,7 @@ import graft.identity.Tenant;
 import graft.identity.User;
 import graft.odata.Column;
 import graft.odata.Filter;
+import graft.odata.ODataQueryException;
 import graft.odata.QueryOptions;
 import graft.odata.SqlFilter;
 import graft.odata.SqlFragment;
@@ -43,10 +44,20 @@ public final class Messages {
 
     private final Database db;
     private final Clock clock;
+    private final long maxMessageSize;
 
     public Messages(Database db, Clock clock) {
+        this(db, clock, Attachments.DEFAULT_MAX_MESSAGE_SIZE);
+    }
+
+    public Messages(Database db, Clock clock, long maxMessageSize) {
         this.db = db;
         this.clock = clock;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    long maxMessageSize() {
+        return maxMessageSize;
     }
 
     public record Page(List<Message> messages, Long count, boolean more) {
@@ -63,6 +74,7 @@ public final class Messages {
                 throw GraphError.itemNotFound();
             }
             MessageTable.insert(c, m);
+            Attachments.insertAll(c, m.id().value(), input.attachments(), m.createdDateTime(), maxMessageSize);
             return null;
         });
         return m;
@@ -92,11 +104,18 @@ public final class Messages {
     }
 
     public Page list(User owner, FolderId folder, QueryOptions q) {
-        Optional<SqlFragment> where = q.filter().map(f -> SqlFilter.translate(f, COLUMNS));
+        Optional<SqlFragment> where;
+        String orderBy;
+        try {
+            where = q.filter().map(f -> SqlFilter.translate(f, COLUMNS));
+            orderBy = q.orderBy().isEmpty() ? "received_at DESC, id" : SqlFilter.orderBy(q.orderBy(), COLUMNS) + ", id";
+        } catch (ODataQueryException e) {
+            // Unknown or unfilterable properties are only found against the message columns.
+            throw new GraphError(400, e.code(), e.getMessage());
+        }
         if (q.filter().isPresent() && !q.orderBy().isEmpty()) {
             requireOrderByLeadsFilter(q);
         }
-        String orderBy = q.orderBy().isEmpty() ? "received_at DESC, id" : SqlFilter.orderBy(q.orderBy(), COLUMNS) + ", id";
         int top = q.top().orElse(DEFAULT_PAGE);
         String whereSql = where.map(SqlFragment::sql).orElse("");
         List<Object> params = where.map(SqlFragment::params).orElse(List.of());
@@ -155,6 +174,7 @@ public final class Messages {
             checkEtag(current, ifMatch);
             if (current.folderId().equals(deleted)) {
                 MessageTable.delete(c, owner.id(), id);
+                AttachmentTable.deleteAll(c, id.value());
             } else {
                 Message.Builder b = current.toBuilder();
                 b.folderId = deleted;

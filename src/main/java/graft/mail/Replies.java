@@ -44,6 +44,7 @@ public final class Replies {
         Message draft = build(caller, owner, originalId, kind, body, kind.operation);
         db.write(c -> {
             MessageTable.insert(c, draft);
+            carryAttachments(c, kind, originalId, draft);
             return null;
         });
         return draft;
@@ -51,7 +52,15 @@ public final class Replies {
 
     public void send(Caller caller, User owner, MessageId originalId, Kind kind, JsonNode body) {
         String operation = Character.toLowerCase(kind.operation.charAt(6)) + kind.operation.substring(7);
-        sending.sendNew(caller, owner, build(caller, owner, originalId, kind, body, operation), true);
+        Message message = build(caller, owner, originalId, kind, body, operation);
+        sending.sendNew(caller, owner, message, true, c -> carryAttachments(c, kind, originalId, message));
+    }
+
+    /** A forward carries the original's attachments; a reply does not, as in Outlook. */
+    private static void carryAttachments(java.sql.Connection c, Kind kind, MessageId originalId, Message draft) throws java.sql.SQLException {
+        if (kind == Kind.FORWARD) {
+            AttachmentTable.copyAll(c, originalId.value(), draft.id().value());
+        }
     }
 
     private Message build(Caller caller, User owner, MessageId originalId, Kind kind, JsonNode body, String operation) {
@@ -87,6 +96,7 @@ public final class Replies {
             }
         }
         b.body = new ItemBody(true, QuotedOriginal.html(comment, original));
+        b.hasAttachments = kind == Kind.FORWARD && original.hasAttachments();
         return b.build();
     }
 

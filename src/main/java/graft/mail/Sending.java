@@ -59,12 +59,23 @@ public final class Sending {
         MessageInput input = MessageInput.parse(json, true, Messages.names(caller.tenant()));
         Message.Builder b = messages.newMessage(owner, FolderId.of(owner.id(), WellKnownFolder.DRAFTS), caller.tenant());
         input.applyTo(b);
-        sendNew(caller, owner, b.build(), saveToSentItems);
+        Message message = b.build();
+        sendNew(caller, owner, message, saveToSentItems, c -> Attachments.insertAll(c, message.id().value(),
+                input.attachments(), message.createdDateTime(), messages.maxMessageSize()));
+    }
+
+    /** Work done in the send's transaction before the message is submitted, such as storing its attachments. */
+    @FunctionalInterface
+    interface Preparation {
+        void run(Connection c) throws SQLException;
     }
 
     /** Sends a message that was never stored (sendMail, reply, forward). */
-    void sendNew(Caller caller, User owner, Message message, boolean saveToSentItems) {
-        boolean external = db.write(c -> submit(c, caller.tenant(), owner, message, false, saveToSentItems));
+    void sendNew(Caller caller, User owner, Message message, boolean saveToSentItems, Preparation preparation) {
+        boolean external = db.write(c -> {
+            preparation.run(c);
+            return submit(c, caller.tenant(), owner, message, false, saveToSentItems);
+        });
         if (external) {
             outboxSignal.run();
         }
@@ -88,7 +99,9 @@ public final class Sending {
         b.lastModifiedDateTime = now;
         b.changeKey = Messages.changeKey();
         b.folderId = FolderId.of(owner.id(), WellKnownFolder.SENTITEMS);
+        b.hasAttachments = AttachmentTable.hasVisible(c, draft.id().value());
         Message sent = b.build();
+        String attachmentsOf = draft.id().value();
 
         if (saveToSentItems) {
             if (stored) {
@@ -104,14 +117,20 @@ public final class Sending {
         for (var e : recipients.entrySet()) {
             Optional<User> local = tenant.userByAddress(e.getKey());
             if (local.isPresent()) {
-                MessageTable.insert(c, inboxCopy(sent, local.get(), now));
+                Message copy = inboxCopy(sent, local.get(), now);
+                MessageTable.insert(c, copy);
+                AttachmentTable.copyAll(c, attachmentsOf, copy.id().value());
             } else {
                 external.add(e.getValue().address());
             }
         }
         if (!external.isEmpty()) {
             String json = new String(Json.bytes(g -> MessageJson.writeStored(g, sent)), StandardCharsets.UTF_8);
-            Outbox.enqueue(c, tenant.id(), owner.id(), sent.id().value(), json, external, now.toEpochMilli());
+            String submission = Outbox.enqueue(c, tenant.id(), owner.id(), sent.id().value(), json, external, now.toEpochMilli());
+            AttachmentTable.copyAll(c, attachmentsOf, submission);
+        }
+        if (!saveToSentItems) {
+            AttachmentTable.deleteAll(c, attachmentsOf); // the copies keep the content they share
         }
         return !external.isEmpty();
     }

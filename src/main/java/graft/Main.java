@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 /** The command line: {@code graft serve} and friends. */
 @Command(name = "graft", mixinStandardHelpOptions = true, version = "graft 0.1.0",
         description = "A self-hosted server that speaks the Microsoft Graph v1.0 mail API and delivers the mail.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, AdminCommands.Trace.class, AdminCommands.Queue.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));

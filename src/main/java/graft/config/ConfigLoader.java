@@ -77,7 +77,7 @@ public final class ConfigLoader {
         Optional<DeliveryConfig.Relay> relay = Optional.empty();
         if (node.has("relay")) {
             YamlNode r = node.child("relay");
-            r.allowOnly(Set.of("host", "port", "tls", "username", "password"));
+            r.allowOnly(Set.of("host", "port", "tls", "username", "password", "trustAll", "trustCertificate"));
             String tlsText = r.optionalText("tls").orElse("none");
             DeliveryConfig.Tls tls;
             try {
@@ -91,7 +91,13 @@ public final class ConfigLoader {
             if (user.isPresent() != password.isPresent()) {
                 throw new ConfigException(r.path() + ": username and password go together");
             }
-            relay = Optional.of(new DeliveryConfig.Relay(r.requireText("host"), r.optionalPort("port").orElse(defaultPort), tls, user, password));
+            boolean trustAll = r.optionalBoolean("trustAll").orElse(false);
+            Optional<Path> pinned = r.optionalText("trustCertificate").map(Path::of);
+            if (pinned.isPresent() && !Files.isReadable(pinned.get())) {
+                throw new ConfigException(r.child("trustCertificate").path() + ": cannot read '" + pinned.get() + "'");
+            }
+            relay = Optional.of(new DeliveryConfig.Relay(r.requireText("host"), r.optionalPort("port").orElse(defaultPort), tls, user, password,
+                    new DeliveryConfig.Trust(trustAll, pinned)));
         }
         DeliveryConfig.Retry retry = DeliveryConfig.DEFAULT_RETRY;
         if (node.has("retry")) {

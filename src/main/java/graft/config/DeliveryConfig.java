@@ -1,5 +1,6 @@
 package graft.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -11,7 +12,19 @@ public record DeliveryConfig(Optional<Relay> relay, Retry retry, int workers) {
 
     public enum Tls { NONE, STARTTLS, IMPLICIT }
 
-    public record Relay(String host, int port, Tls tls, Optional<String> username, Optional<String> password) {
+    /**
+     * The smarthost. {@code trust} says which TLS certificates it may present: the JDK's trusted roots with
+     * host-name verification (default), one pinned certificate ({@code trustCertificate: file.pem}), or any
+     * certificate at all ({@code trustAll: true}, for tests and development only).
+     */
+    public record Relay(String host, int port, Tls tls, Optional<String> username, Optional<String> password, Trust trust) {
+        public Relay(String host, int port, Tls tls, Optional<String> username, Optional<String> password) {
+            this(host, port, tls, username, password, Trust.SYSTEM);
+        }
+    }
+
+    public record Trust(boolean all, Optional<Path> certificate) {
+        public static final Trust SYSTEM = new Trust(false, Optional.empty());
     }
 
     public record Retry(Duration initialDelay, Duration maxDelay, Duration lifetime) {

@@ -33,6 +33,17 @@ final class YamlNode {
         return new YamlNode(node.get(key), path.isEmpty() ? key : path + "." + key);
     }
 
+    Optional<Boolean> optionalBoolean(String key) {
+        if (!has(key)) {
+            return Optional.empty();
+        }
+        JsonNode child = node.get(key);
+        if (!child.isBoolean()) {
+            throw new ConfigException(path() + "." + key + ": must be true or false");
+        }
+        return Optional.of(child.asBoolean());
+    }
+
     /** Rejects keys this version does not know: a typo must not silently fall back to a default. */
     void allowOnly(Set<String> keys) {
         if (!node.isObject()) {

@@ -1,9 +1,17 @@
 package graft.delivery;
 
+import graft.store.Database;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -12,6 +20,13 @@ import java.util.UUID;
  */
 public final class Outbox {
     public static final String QUEUED = "queued";
+    public static final String DEFERRED = "deferred";
+    public static final String DELIVERED = "delivered";
+    public static final String BOUNCED = "bounced";
+    public static final String CAPTURED = "captured";
+    /** Entries in these states are still the workers' to deliver. */
+    static final String PENDING = "('" + QUEUED + "', '" + DEFERRED + "')";
+    private static final String DUE = "state IN " + PENDING + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)";
 
     private Outbox() {
     }
@@ -47,5 +62,152 @@ public final class Outbox {
             ps.executeBatch();
         }
         return submissionId;
+    }
+
+    /** A claimed entry: one recipient of one submission. */
+    record Entry(long id, String recipient, int attempts, long createdAt) {
+    }
+
+    /** A submitted message with the recipients of it that one worker claimed. */
+    record Submission(String id, UUID tenantId, UUID mailboxId, String messageId, String content, List<Entry> entries) {
+    }
+
+    /**
+     * Claims the due entries of up to {@code limit} submissions for {@code token} until {@code leaseUntil}. The
+     * UPDATE re-checks that each row is still unclaimed, so two workers (or nodes) never hold the same entry; a
+     * claim that is not released by {@link #record} expires, and the entry is due again (at-least-once).
+     */
+    static List<Submission> claim(Connection c, Database.Dialect dialect, String token, int limit, long now, long leaseUntil)
+            throws SQLException {
+        String pick = "SELECT submission_id FROM outbox WHERE " + DUE + " ORDER BY next_attempt_at LIMIT ?"
+                + (dialect == Database.Dialect.POSTGRES ? " FOR UPDATE SKIP LOCKED" : "");
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE "
+                + DUE + " AND submission_id IN (" + pick + ")")) {
+            ps.setString(1, token);
+            ps.setLong(2, leaseUntil);
+            ps.setLong(3, now);
+            ps.setLong(4, now);
+            ps.setLong(5, now);
+            ps.setLong(6, now);
+            ps.setInt(7, limit);
+            if (ps.executeUpdate() == 0) {
+                return List.of();
+            }
+        }
+        Map<String, Submission> bySubmission = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.recipient, o.attempts, o.created_at, s.id, s.tenant_id, "
+                + "s.mailbox_id, s.message_id, s.content FROM outbox o JOIN submissions s ON s.id = o.submission_id "
+                + "WHERE o.claimed_by = ? ORDER BY o.id")) {
+            ps.setString(1, token);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String sid = rs.getString(5);
+                    Submission sub = bySubmission.get(sid);
+                    if (sub == null) {
+                        sub = new Submission(sid, UUID.fromString(rs.getString(6)), UUID.fromString(rs.getString(7)),
+                                rs.getString(8), rs.getString(9), new ArrayList<>());
+                        bySubmission.put(sid, sub);
+                    }
+                    sub.entries().add(new Entry(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4)));
+                }
+            }
+        }
+        return List.copyOf(bySubmission.values());
+    }
+
+    /**
+     * The new state of one claimed entry. {@code attempted} counts an SMTP attempt; {@code nextAttemptAt} is
+     * null when the entry is done.
+     */
+    record Result(long entryId, String state, String reply, boolean attempted, Long nextAttemptAt) {
+    }
+
+    /**
+     * Records results and releases the claim, only where {@code token} still holds it (a worker whose lease
+     * expired must not overwrite the outcome of the worker that took over).
+     * @return the results that were recorded
+     */
+    static List<Result> record(Connection c, String token, List<Result> results, long now) throws SQLException {
+        List<Result> recorded = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET state = ?, attempts = attempts + ?, last_reply = ?, "
+                + "next_attempt_at = COALESCE(?, next_attempt_at), last_attempt_at = COALESCE(?, last_attempt_at), done_at = ?, "
+                + "updated_at = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?")) {
+            for (Result r : results) {
+                boolean done = r.nextAttemptAt() == null;
+                ps.setString(1, r.state());
+                ps.setInt(2, r.attempted() ? 1 : 0);
+                ps.setString(3, r.reply());
+                setLong(ps, 4, r.nextAttemptAt());
+                setLong(ps, 5, r.attempted() ? now : null);
+                setLong(ps, 6, done ? now : null);
+                ps.setLong(7, now);
+                ps.setLong(8, r.entryId());
+                ps.setString(9, token);
+                if (ps.executeUpdate() == 1) {
+                    recorded.add(r);
+                }
+            }
+        }
+        return recorded;
+    }
+
+    /** Gives back a claim without an attempt (a worker stopping, or a lease about to run out). */
+    static void release(Connection c, String token) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?")) {
+            ps.setString(1, token);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * At start of a node that owns its store alone (SQLite): claims of the previous run are void, and entries held
+     * for want of a relay (deferred, never attempted) are due now, in case a relay has been configured since.
+     */
+    static int recoverAfterStart(Connection c, boolean relayConfigured, long now) throws SQLException {
+        int n;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by IS NOT NULL")) {
+            n = ps.executeUpdate();
+        }
+        if (relayConfigured) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET next_attempt_at = ? WHERE state = ? AND attempts = 0")) {
+                ps.setLong(1, now);
+                ps.setString(2, DEFERRED);
+                ps.executeUpdate();
+            }
+        }
+        return n;
+    }
+
+    /** Makes a queued or deferred entry due now (admin retry). @return false when no such pending entry exists */
+    static boolean requeue(Connection c, long id, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET state = ?, next_attempt_at = ?, updated_at = ? "
+                + "WHERE id = ? AND state IN " + PENDING)) {
+            ps.setString(1, QUEUED);
+            ps.setLong(2, now);
+            ps.setLong(3, now);
+            ps.setLong(4, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** The earliest time any pending entry is due, or null when nothing is pending. */
+    static Long nextDue(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MIN(CASE WHEN claimed_until IS NOT NULL AND claimed_until > next_attempt_at "
+                + "THEN claimed_until ELSE next_attempt_at END) FROM outbox WHERE state IN " + PENDING);
+             ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                long v = rs.getLong(1);
+                return rs.wasNull() ? null : v;
+            }
+            return null;
+        }
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, v);
+        }
     }
 }

@@ -1,0 +1,342 @@
+package graft.delivery;
+
+import graft.config.DeliveryConfig;
+import graft.mime.CrlfOutputStream;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One SMTP connection to the smarthost (RFC 5321), after greeting, EHLO, STARTTLS (RFC 3207) and AUTH
+ * (RFC 4954). It carries any number of mail transactions, pipelined when the server offers PIPELINING (RFC 2920).
+ * Every command is built from checked values only: an address with a CR, LF, space or angle bracket never
+ * reaches the wire, so no value can end a command and start another.
+ */
+final class SmtpSession implements AutoCloseable {
+    static final int CONNECT_TIMEOUT_MS = 30_000;
+    /** RFC 5321 4.5.3.2 suggests 5 minutes for most replies and 10 for the end of DATA; a smarthost answers faster. */
+    static final int READ_TIMEOUT_MS = 120_000;
+    private static final int MAX_LINE = 4096;
+    /** A mailbox as it may appear between the angle brackets of MAIL FROM / RCPT TO: printable ASCII, no specials. */
+    private static final Pattern SAFE_PATH = Pattern.compile("[!#-;=?-Z^-~]+@[A-Za-z0-9.\\-\\[\\]:]+");
+
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private final Set<String> extensions = new HashSet<>();
+    private final List<String> authMechanisms = new ArrayList<>();
+    private boolean broken;
+
+    private SmtpSession() {
+    }
+
+    /** Connects and gets ready for mail; a failure says why in the form of an SMTP reply, as the trace shows it. */
+    static SmtpSession open(DeliveryConfig.Relay relay, RelayTls tls, String heloName) throws SmtpException {
+        SmtpSession s = new SmtpSession();
+        try {
+            Socket plain = new Socket();
+            plain.connect(new InetSocketAddress(relay.host(), relay.port()), CONNECT_TIMEOUT_MS);
+            plain.setSoTimeout(READ_TIMEOUT_MS);
+            plain.setTcpNoDelay(true); // each command or pipelined group is flushed whole; Nagle would only add delay
+            s.attach(relay.tls() == DeliveryConfig.Tls.IMPLICIT ? tls.handshake(plain, relay.host(), relay.port()) : plain);
+            expect(s.read(), 220, "greeting");
+            s.ehlo(heloName);
+            if (relay.tls() == DeliveryConfig.Tls.STARTTLS) {
+                if (!s.extensions.contains("STARTTLS")) {
+                    throw new SmtpException("454 4.7.0 relay does not offer STARTTLS; refusing to send in clear text");
+                }
+                expect(s.command("STARTTLS"), 220, "STARTTLS");
+                s.attach(tls.handshake(s.socket, relay.host(), relay.port()));
+                s.ehlo(heloName); // RFC 3207 4.2: forget what was learnt before TLS
+            }
+            if (relay.username().isPresent()) {
+                s.authenticate(relay.username().get(), relay.password().orElse(""));
+            }
+            return s;
+        } catch (SmtpException e) {
+            s.close();
+            throw e;
+        } catch (javax.net.ssl.SSLException e) {
+            s.close();
+            throw new SmtpException("421 4.7.0 TLS failure with " + relay.host() + ":" + relay.port() + ": " + e.getMessage());
+        } catch (IOException e) {
+            s.close();
+            throw new SmtpException("421 4.4.1 cannot reach relay " + relay.host() + ":" + relay.port() + ": " + e.getMessage());
+        }
+    }
+
+    private void attach(Socket s) throws IOException {
+        socket = s;
+        in = new BufferedInputStream(s.getInputStream());
+        out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
+    }
+
+    private void ehlo(String heloName) throws IOException, SmtpException {
+        extensions.clear();
+        authMechanisms.clear();
+        SmtpReply r = command("EHLO " + heloName);
+        if (r.code() >= 500) {
+            r = command("HELO " + heloName); // RFC 5321 3.2: an old server may not know EHLO
+        }
+        expect(r, 250, "EHLO");
+        for (String line : r.lines().subList(Math.min(1, r.lines().size()), r.lines().size())) {
+            String[] words = line.toUpperCase(Locale.ROOT).trim().split("[ =]+");
+            extensions.add(words[0]);
+            if (words[0].equals("AUTH")) {
+                authMechanisms.addAll(List.of(words).subList(1, words.length));
+            }
+        }
+    }
+
+    private void authenticate(String user, String password) throws IOException, SmtpException {
+        SmtpReply r;
+        if (authMechanisms.contains("PLAIN")) {
+            // RFC 4616: authzid NUL authcid NUL password
+            r = command("AUTH PLAIN " + b64("\0" + user + "\0" + password));
+        } else if (authMechanisms.contains("LOGIN")) {
+            expect(command("AUTH LOGIN"), 334, "AUTH LOGIN");
+            expect(command(b64(user)), 334, "AUTH LOGIN");
+            r = command(b64(password));
+        } else {
+            throw new SmtpException("454 4.7.0 relay offers no AUTH PLAIN or LOGIN (offers: " + authMechanisms + ")");
+        }
+        // A rejected login is our configuration's fault, not the message's: deferred, never bounced (as Postfix does).
+        if (r.code() != 235) {
+            throw new SmtpException("454 4.7.0 authentication failed: " + r.text());
+        }
+    }
+
+    boolean usable() {
+        return !broken && socket != null && !socket.isClosed();
+    }
+
+    /**
+     * One mail transaction: MAIL FROM, RCPT TO for each recipient, DATA.
+     * @return one outcome per recipient, in the order given
+     */
+    List<DeliveryOutcome> send(String mailFrom, List<String> recipients, byte[] message) throws IOException {
+        DeliveryOutcome[] outcomes = new DeliveryOutcome[recipients.size()];
+        List<Integer> toSend = new ArrayList<>();
+        for (int i = 0; i < recipients.size(); i++) {
+            if (safePath(recipients.get(i))) {
+                toSend.add(i);
+            } else {
+                outcomes[i] = new DeliveryOutcome.PermanentFailure("553 5.1.3 recipient address not allowed in an SMTP command");
+            }
+        }
+        if (!mailFrom.isEmpty() && !safePath(mailFrom)) {
+            fillAll(outcomes, new DeliveryOutcome.PermanentFailure("553 5.1.7 sender address not allowed in an SMTP command"));
+            return List.of(outcomes);
+        }
+        if (toSend.isEmpty()) {
+            return List.of(outcomes);
+        }
+        String mail = "MAIL FROM:<" + mailFrom + ">" + (extensions.contains("SIZE") ? " SIZE=" + message.length : "");
+        try {
+            boolean pipelining = extensions.contains("PIPELINING");
+            SmtpReply mailReply;
+            List<SmtpReply> rcptReplies = new ArrayList<>();
+            SmtpReply dataReply = null;
+            if (pipelining) {
+                write(mail);
+                for (int i : toSend) {
+                    write("RCPT TO:<" + recipients.get(i) + ">");
+                }
+                write("DATA");
+                out.flush();
+                mailReply = read();
+                for (int ignored : toSend) {
+                    rcptReplies.add(read());
+                }
+                dataReply = read();
+            } else {
+                mailReply = command(mail);
+                if (mailReply.positive()) {
+                    for (int i : toSend) {
+                        rcptReplies.add(command("RCPT TO:<" + recipients.get(i) + ">"));
+                    }
+                }
+            }
+            if (!mailReply.positive()) {
+                for (int i : toSend) {
+                    outcomes[i] = DeliveryOutcome.of(mailReply);
+                }
+                reset(dataReply);
+                return List.of(outcomes);
+            }
+            List<Integer> accepted = new ArrayList<>();
+            for (int k = 0; k < toSend.size(); k++) {
+                SmtpReply r = rcptReplies.get(k);
+                if (r.positive()) {
+                    accepted.add(toSend.get(k));
+                } else {
+                    outcomes[toSend.get(k)] = DeliveryOutcome.of(r);
+                }
+            }
+            if (accepted.isEmpty()) {
+                reset(dataReply);
+                return List.of(outcomes);
+            }
+            if (dataReply == null) {
+                dataReply = command("DATA");
+            }
+            if (dataReply.code() != 354) {
+                for (int i : accepted) {
+                    outcomes[i] = DeliveryOutcome.of(dataReply.code() < 400 ? new SmtpReply(451, List.of("4.5.0 unexpected reply to DATA: " + dataReply.text())) : dataReply);
+                }
+                reset(null);
+                return List.of(outcomes);
+            }
+            writeData(message);
+            SmtpReply end = read();
+            for (int i : accepted) {
+                outcomes[i] = DeliveryOutcome.of(end);
+            }
+            return List.of(outcomes);
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        }
+    }
+
+    /** Ends a failed transaction; a pipelined DATA that was answered 354 anyway gets an empty message first. */
+    private void reset(SmtpReply dataReply) throws IOException {
+        if (dataReply != null && dataReply.code() == 354) {
+            write(".");
+            out.flush();
+            read();
+        }
+        command("RSET");
+    }
+
+    /** RFC 5321 4.5.2: a line that starts with a dot gets another; the data ends with CRLF.CRLF. */
+    private void writeData(byte[] message) throws IOException {
+        ByteArrayOutputStream normalized = new ByteArrayOutputStream(message.length + 64);
+        try (CrlfOutputStream crlf = new CrlfOutputStream(normalized)) {
+            crlf.write(message);
+        }
+        byte[] m = normalized.toByteArray();
+        boolean lineStart = true;
+        int from = 0;
+        for (int i = 0; i < m.length; i++) {
+            if (lineStart && m[i] == '.') {
+                out.write(m, from, i - from);
+                out.write('.');
+                from = i;
+            }
+            lineStart = m[i] == '\n';
+        }
+        out.write(m, from, m.length - from);
+        if (m.length > 0 && m[m.length - 1] != '\n') {
+            out.write(new byte[]{'\r', '\n'});
+        }
+        out.write(new byte[]{'.', '\r', '\n'});
+        out.flush();
+    }
+
+    static boolean safePath(String address) {
+        return address != null && address.length() <= 256 && SAFE_PATH.matcher(address).matches();
+    }
+
+    private SmtpReply command(String line) throws IOException {
+        write(line);
+        out.flush();
+        return read();
+    }
+
+    private void write(String line) throws IOException {
+        if (line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("an SMTP command cannot contain CR or LF");
+        }
+        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private SmtpReply read() throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (true) {
+            String line = readLine();
+            if (line.length() < 3 || !Character.isDigit(line.charAt(0))) {
+                broken = true;
+                throw new IOException("malformed SMTP reply: " + line);
+            }
+            lines.add(line.length() > 4 ? line.substring(4) : "");
+            if (line.length() == 3 || line.charAt(3) != '-') {
+                return new SmtpReply(Integer.parseInt(line.substring(0, 3)), lines);
+            }
+        }
+    }
+
+    private String readLine() throws IOException {
+        StringBuilder sb = new StringBuilder(80);
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                int len = sb.length();
+                return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
+            }
+            if (sb.length() < MAX_LINE) {
+                sb.append((char) c);
+            }
+        }
+        broken = true;
+        throw new IOException("connection closed by the relay");
+    }
+
+    private static void expect(SmtpReply r, int code, String step) throws SmtpException {
+        if (r.code() != code) {
+            String text = r.text();
+            throw new SmtpException(r.code() >= 400 && r.code() < 500 ? text : "451 4.3.0 " + step + " refused: " + text);
+        }
+    }
+
+    private static void fillAll(DeliveryOutcome[] outcomes, DeliveryOutcome o) {
+        java.util.Arrays.fill(outcomes, o);
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        if (socket == null) {
+            return;
+        }
+        try {
+            if (usable()) {
+                socket.setSoTimeout(5_000);
+                command("QUIT");
+            }
+        } catch (IOException | RuntimeException e) {
+            // the connection is going away either way
+        } finally {
+            broken = true;
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+
+    /** A connection-level failure, phrased as the SMTP reply the trace records; always temporary. */
+    static final class SmtpException extends Exception {
+        SmtpException(String reply) {
+            super(reply);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package graft.delivery;
+
+import graft.config.DeliveryConfig;
+import graft.http.TlsMaterial;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The SMTP client against a scripted server: commands on the wire, per-recipient replies, TLS, AUTH, reuse. */
+class SmtpRelayTest {
+    static FakeSmtpServer server;
+    static TlsMaterial tls;
+    static final byte[] MESSAGE = "Subject: hi\r\n\r\nHello\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("graft-smtp-test");
+        tls = TlsMaterial.loadOrCreate(dir, Optional.empty(), Optional.empty());
+        server = new FakeSmtpServer(FakeSmtpServer.serverTls(tls.keyStore(), tls.keyStorePassword())).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        server.rcptReply = r -> null;
+        server.dataReply = r -> null;
+        server.pipelining = true;
+        server.authUser = null;
+    }
+
+    static SmtpRelay relay(DeliveryConfig.Tls tlsMode, Optional<String> user, Optional<String> password, DeliveryConfig.Trust trust) {
+        return new SmtpRelay(new DeliveryConfig.Relay("127.0.0.1", server.port(), tlsMode, user, password, trust));
+    }
+
+    static SmtpRelay plain() {
+        return relay(DeliveryConfig.Tls.NONE, Optional.empty(), Optional.empty(), DeliveryConfig.Trust.SYSTEM);
+    }
+
+    @Test
+    void recipientAddressCannotInjectSmtpCommand() {
+        int before = server.commands.size();
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<DeliveryOutcome> out = ch.send("alice@contoso.test",
+                    List.of("victim@example.org>\r\nRCPT TO:<evil@attacker.test", "ok@example.org"), MESSAGE);
+
+            assertThat(out.get(0)).isInstanceOf(DeliveryOutcome.PermanentFailure.class);
+            assertThat(out.get(0).reply()).startsWith("553 5.1.3");
+            assertThat(out.get(1)).isInstanceOf(DeliveryOutcome.Delivered.class);
+        }
+        assertThat(server.commands.subList(before, server.commands.size()))
+                .noneMatch(c -> c.contains("attacker.test")).noneMatch(c -> c.contains("victim"));
+    }
+
+    @Test
+    void senderAddressCannotInjectSmtpCommand() {
+        int before = server.commands.size();
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<DeliveryOutcome> out = ch.send("alice@contoso.test>\r\nRCPT TO:<evil@attacker.test", List.of("ok@example.org"), MESSAGE);
+            assertThat(out.getFirst()).isInstanceOf(DeliveryOutcome.PermanentFailure.class);
+        }
+        assertThat(server.commands.subList(before, server.commands.size())).noneMatch(c -> c.contains("attacker.test"));
+    }
+
+    @Test
+    void bodyLineWithLoneDotCannotEndDataAndStartACommand() {
+        byte[] evil = "Subject: x\r\n\r\nline\r\n.\r\nMAIL FROM:<evil@attacker.test>\r\n.hidden\nbare-lf\r\n".getBytes(StandardCharsets.US_ASCII);
+        int before = server.transactions.size();
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            assertThat(ch.send("alice@contoso.test", List.of("bob@example.org"), evil).getFirst()).isInstanceOf(DeliveryOutcome.Delivered.class);
+        }
+        assertThat(server.transactions).hasSize(before + 1);
+        String data = server.transactions.getLast().data();
+        assertThat(data).contains("line\r\n.\r\nMAIL FROM:<evil@attacker.test>\r\n.hidden\r\nbare-lf\r\n");
+        assertThat(server.commands).noneMatch(c -> c.startsWith("MAIL FROM:<evil"));
+    }
+
+    @Test
+    void pipelinedTransactionRecordsTheReplyOfEachRecipient() {
+        server.rcptReply = r -> r.startsWith("nobody") ? "550 5.1.1 <" + r + ">: user unknown" : r.startsWith("busy") ? "452 4.2.2 mailbox full" : null;
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<DeliveryOutcome> out = ch.send("alice@contoso.test", List.of("a@example.org", "nobody@example.org", "busy@example.org"), MESSAGE);
+
+            assertThat(out.get(0)).isInstanceOf(DeliveryOutcome.Delivered.class);
+            assertThat(out.get(0).reply()).startsWith("250 2.0.0 Ok: queued");
+            assertThat(out.get(1)).isEqualTo(new DeliveryOutcome.PermanentFailure("550 5.1.1 <nobody@example.org>: user unknown"));
+            assertThat(out.get(2)).isEqualTo(new DeliveryOutcome.TemporaryFailure("452 4.2.2 mailbox full"));
+        }
+        assertThat(server.transactions.getLast().recipients()).containsExactly("a@example.org");
+    }
+
+    @Test
+    void withoutPipeliningCommandsGoOneByOne() {
+        server.pipelining = false;
+        server.rcptReply = r -> "550 5.1.1 no";
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<DeliveryOutcome> out = ch.send("alice@contoso.test", List.of("x@example.org"), MESSAGE);
+            assertThat(out.getFirst()).isInstanceOf(DeliveryOutcome.PermanentFailure.class);
+            // no DATA when no recipient was accepted; the transaction is reset
+            assertThat(ch.send("alice@contoso.test", List.of("y@example.org"), MESSAGE).getFirst()).isInstanceOf(DeliveryOutcome.PermanentFailure.class);
+        }
+        assertThat(server.commands).contains("RSET");
+    }
+
+    @Test
+    void connectionIsReusedForTheNextMessage() {
+        int before = server.connections.get();
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(ch.send("alice@contoso.test", List.of("r" + i + "@example.org"), MESSAGE).getFirst())
+                        .isInstanceOf(DeliveryOutcome.Delivered.class);
+            }
+        }
+        assertThat(server.connections.get() - before).isEqualTo(1);
+    }
+
+    @Test
+    void starttlsWithPinnedCertificateAndAuthPlain() {
+        server.authUser = "relay-user";
+        server.authPassword = "relay-pw";
+        SmtpRelay relay = relay(DeliveryConfig.Tls.STARTTLS, Optional.of("relay-user"), Optional.of("relay-pw"),
+                new DeliveryConfig.Trust(false, Optional.of(tls.certificatePath())));
+        try (SmtpRelay.Channel ch = relay.channel()) {
+            assertThat(ch.send("alice@contoso.test", List.of("tls@example.org"), MESSAGE).getFirst()).isInstanceOf(DeliveryOutcome.Delivered.class);
+        }
+        assertThat(server.commands).contains("STARTTLS");
+        assertThat(server.transactions.getLast().recipients()).containsExactly("tls@example.org");
+    }
+
+    @Test
+    void wrongPasswordIsATemporaryFailureNotABounce() {
+        server.authUser = "relay-user";
+        server.authPassword = "relay-pw";
+        SmtpRelay relay = relay(DeliveryConfig.Tls.STARTTLS, Optional.of("relay-user"), Optional.of("wrong"),
+                new DeliveryConfig.Trust(true, Optional.empty()));
+        try (SmtpRelay.Channel ch = relay.channel()) {
+            DeliveryOutcome o = ch.send("alice@contoso.test", List.of("x@example.org"), MESSAGE).getFirst();
+            assertThat(o).isInstanceOf(DeliveryOutcome.TemporaryFailure.class);
+            assertThat(o.reply()).contains("authentication failed").contains("535");
+        }
+    }
+
+    @Test
+    void untrustedCertificateIsATemporaryTlsFailure() {
+        SmtpRelay relay = relay(DeliveryConfig.Tls.STARTTLS, Optional.empty(), Optional.empty(), DeliveryConfig.Trust.SYSTEM);
+        try (SmtpRelay.Channel ch = relay.channel()) {
+            DeliveryOutcome o = ch.send("alice@contoso.test", List.of("x@example.org"), MESSAGE).getFirst();
+            assertThat(o).isInstanceOf(DeliveryOutcome.TemporaryFailure.class);
+            assertThat(o.reply()).startsWith("421 4.7.0 TLS failure");
+        }
+    }
+
+    @Test
+    void starttlsRequiredButNotOfferedNeverFallsBackToClearText() throws Exception {
+        try (FakeSmtpServer noTls = new FakeSmtpServer(null).start(); SmtpRelay.Channel ch = new SmtpRelay(new DeliveryConfig.Relay("127.0.0.1",
+                noTls.port(), DeliveryConfig.Tls.STARTTLS, Optional.empty(), Optional.empty())).channel()) {
+            DeliveryOutcome o = ch.send("alice@contoso.test", List.of("x@example.org"), MESSAGE).getFirst();
+            assertThat(o).isInstanceOf(DeliveryOutcome.TemporaryFailure.class);
+            assertThat(noTls.commands).noneMatch(c -> c.startsWith("MAIL"));
+        }
+    }
+
+    @Test
+    void connectionRefusedIsATemporaryFailure() throws Exception {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        try (SmtpRelay.Channel ch = new SmtpRelay(new DeliveryConfig.Relay("127.0.0.1", dead, DeliveryConfig.Tls.NONE,
+                Optional.empty(), Optional.empty())).channel()) {
+            DeliveryOutcome o = ch.send("alice@contoso.test", List.of("x@example.org"), MESSAGE).getFirst();
+            assertThat(o).isInstanceOf(DeliveryOutcome.TemporaryFailure.class);
+            assertThat(o.reply()).startsWith("421 4.4.1 cannot reach relay");
+        }
+    }
+}

@@ -1,6 +1,8 @@
 package graft;
 
 import graft.config.GraftConfig;
+import graft.delivery.AdminRoutes;
+import graft.delivery.Delivery;
 import graft.http.HttpServer;
 import graft.http.TlsMaterial;
 import graft.identity.Directory;
@@ -14,8 +16,10 @@ import graft.mail.MailRoutes;
 import graft.mail.Messages;
 import graft.mail.Replies;
 import graft.mail.Sending;
+import graft.mail.UploadRoutes;
+import graft.mail.UploadSessions;
 import graft.store.Database;
-import graft.store.SqliteDatabase;
+import graft.store.Databases;
 
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -30,18 +34,21 @@ public final class App implements AutoCloseable {
     private final Database db;
     private final HttpServer server;
     private final TlsMaterial tls;
+    private final Delivery delivery;
 
-    private App(GraftConfig config, Database db, HttpServer server, TlsMaterial tls) {
+    private App(GraftConfig config, Database db, HttpServer server, TlsMaterial tls, Delivery delivery) {
         this.config = config;
         this.db = db;
         this.server = server;
         this.tls = tls;
+        this.delivery = delivery;
     }
 
     public static App start(GraftConfig config) throws Exception {
         Files.createDirectories(config.dataDir());
         Clock clock = Clock.systemUTC();
-        Database db = SqliteDatabase.open(config.dataDir().resolve("graft.db"));
+        Database db = Databases.open(config);
+        Delivery delivery = new Delivery(db, config, clock);
         try {
             Directory directory = new Directory(config.tenants());
             SigningKeys keys = SigningKeys.loadOrCreate(db);
@@ -51,19 +58,23 @@ public final class App implements AutoCloseable {
             Folders folders = new Folders(db);
             folders.provision(directory.tenants().stream().flatMap(t -> t.users().stream()).toList());
             Messages messages = new Messages(db, clock);
-            Sending sending = new Sending(db, messages, clock, () -> { });
+            Sending sending = new Sending(db, messages, clock, delivery::wake);
+            UploadSessions uploads = new UploadSessions(db, clock, Attachments.DEFAULT_MAX_MESSAGE_SIZE);
 
             var http = config.http();
             TlsMaterial tls = http.httpsPort().isPresent()
                     ? TlsMaterial.loadOrCreate(config.dataDir(), http.tls().map(t -> t.certificate()), http.tls().map(t -> t.privateKey()))
                     : null;
             HttpServer server = new HttpServer(http.host(), http.port(), http.httpsPort(), tls,
-                    List.of(new IdentityEndpoints(directory, keys, tokens, clock), new MailRoutes(verifier, messages, sending, folders,
-                            new Replies(db, messages, sending), new Attachments(db, clock, Attachments.DEFAULT_MAX_MESSAGE_SIZE))),
+                    List.of(new AdminRoutes(delivery, config.admin(), clock), new IdentityEndpoints(directory, keys, tokens, clock), new MailRoutes(verifier, messages, sending, folders,
+                            new Replies(db, messages, sending), new Attachments(db, clock, Attachments.DEFAULT_MAX_MESSAGE_SIZE), uploads),
+                            new UploadRoutes(uploads)),
                     diagnostic());
             server.start();
-            return new App(config, db, server, tls);
+            delivery.start();
+            return new App(config, db, server, tls, delivery);
         } catch (Exception | Error e) {
+            delivery.close();
             db.close();
             throw e;
         }
@@ -102,7 +113,11 @@ public final class App implements AutoCloseable {
         try {
             server.close();
         } finally {
-            db.close();
+            try {
+                delivery.close();
+            } finally {
+                db.close();
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -30,6 +31,7 @@ public final class Exchange {
     private final String clientRequestId;
     private List<Map.Entry<String, String>> query;
     private boolean sent;
+    private boolean bodyRead;
 
     Exchange(Request request, Response response, Callback callback) {
         this.request = request;
@@ -133,6 +135,7 @@ public final class Exchange {
             if (data.length > MAX_BODY) {
                 throw tooLarge();
             }
+            bodyRead = true;
             return data;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -152,12 +155,34 @@ public final class Exchange {
             throw new IllegalStateException("response already sent");
         }
         sent = true;
+        keepConnectionUsable();
         response.setStatus(status);
         if (contentType != null) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         }
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /**
+     * A request body nobody read would be left on the connection: a small one is read and dropped so the client can
+     * reuse the connection; for a large or unknown one the response says {@code Connection: close}, so no client
+     * sends its next request on a connection that is about to be closed.
+     */
+    private void keepConnectionUsable() {
+        if (bodyRead || !declaresLength()) {
+            return;
+        }
+        long declared = request.getLength();
+        if (declared >= 0 && declared <= 64 * 1024) {
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                in.transferTo(OutputStream.nullOutputStream());
+                return;
+            } catch (IOException e) {
+                // fall through: the connection is not reusable
+            }
+        }
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
 
     public void sendEmpty(int status) {

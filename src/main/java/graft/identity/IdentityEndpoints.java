@@ -45,7 +45,7 @@ public final class IdentityEndpoints implements Routes {
         String rest = String.join("/", List.of(parts).subList(2, parts.length)).toLowerCase();
         switch (rest) {
             case "v2.0/.well-known/openid-configuration" -> discovery(ex, tenantKey);
-            case "discovery/v2.0/keys", "discovery/keys" -> jwks(ex);
+            case "discovery/v2.0/keys", "discovery/keys" -> jwks(ex, tenantKey);
             case "oauth2/v2.0/token" -> token(ex, tenantKey);
             default -> {
                 if (tenantKey.equalsIgnoreCase("common") && rest.startsWith("userrealm/")) {
@@ -107,7 +107,13 @@ public final class IdentityEndpoints implements Routes {
         }));
     }
 
-    private void jwks(Exchange ex) {
+    private void jwks(Exchange ex, String tenantKey) {
+        // One key set signs for every tenant; "common" and "organizations" serve it too, as Entra's do.
+        boolean anyTenant = tenantKey.equalsIgnoreCase("common") || tenantKey.equalsIgnoreCase("organizations");
+        if (!anyTenant && directory.tenant(tenantKey).isEmpty()) {
+            oauthError(ex, tenantNotFound(tenantKey));
+            return;
+        }
         ex.send(200, JSON, keys.publicJwks().toString().getBytes(StandardCharsets.UTF_8));
     }
 

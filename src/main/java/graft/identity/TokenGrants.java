@@ -2,6 +2,7 @@ package graft.identity;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -70,7 +71,10 @@ final class TokenGrants {
     private Issued clientCredentials(String tenantKey, Map<String, String> form) {
         Tenant tenant = directory.tenant(tenantKey).orElseThrow(() -> IdentityEndpoints.tenantNotFound(tenantKey));
         Application app = authenticateClient(tenant, form);
-        String scope = required(form, "scope").trim();
+        // MSAL (azure-identity) appends "openid profile offline_access" even to client-credential requests.
+        String scope = Arrays.stream(required(form, "scope").trim().split("\\s+"))
+                .filter(s -> !OIDC_SCOPES.contains(s.toLowerCase(Locale.ROOT)))
+                .collect(Collectors.joining(" "));
         String resource = null;
         for (String prefix : GRAPH_PREFIXES) {
             if (scope.equalsIgnoreCase(prefix + ".default")) {

@@ -179,6 +179,19 @@ final class MailResponses {
         }));
     }
 
+    static void uploadSession(Exchange ex, String uploadUrl, UploadSession s) {
+        ex.send(201, ODATA_JSON, Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("@odata.context", ex.baseUrl() + "/v1.0/$metadata#microsoft.graph.uploadSession");
+            g.writeStringField("uploadUrl", uploadUrl);
+            g.writeStringField("expirationDateTime", MessageJson.dateTime(s.expiresAt()));
+            g.writeArrayFieldStart("nextExpectedRanges");
+            g.writeString("0-");
+            g.writeEndArray();
+            g.writeEndObject();
+        }));
+    }
+
     static void user(Exchange ex, User u) {
         ex.send(200, ODATA_JSON, Json.bytes(g -> {
             g.writeStartObject();

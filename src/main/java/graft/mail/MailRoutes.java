@@ -36,9 +36,11 @@ public final class MailRoutes implements Routes {
     private final Folders folders;
     private final Replies replies;
     private final Attachments attachments;
+    private final UploadSessions uploads;
 
     public MailRoutes(TokenVerifier verifier, Messages messages, Sending sending, Folders folders, Replies replies,
-                      Attachments attachments) {
+                      Attachments attachments, UploadSessions uploads) {
+        this.uploads = uploads;
         this.verifier = verifier;
         this.messages = messages;
         this.sending = sending;
@@ -288,7 +290,12 @@ public final class MailRoutes implements Routes {
         }
         String key = head.key.startsWith("microsoft.graph.") ? head.key.substring("microsoft.graph.".length()) : head.key;
         if (key.equalsIgnoreCase("createUploadSession")) {
-            throw new GraphError(501, "NotImplemented", "Upload sessions are not implemented by this server yet; attachments under 3 MB can be posted directly.");
+            end(rest, 1);
+            method(ex, "POST");
+            Permission.MAIL_WRITE.require(caller);
+            UploadSessions.Created created = uploads.create(owner, id, jsonBody(ex, true));
+            MailResponses.uploadSession(ex, UploadRoutes.uploadUrl(ex, created.session(), created.secret()), created.session());
+            return;
         }
         AttachmentId attachmentId = AttachmentId.parse(head.key);
         if (rest.size() == 2 && rest.get(1).name.equals("$value")) {

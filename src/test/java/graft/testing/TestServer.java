@@ -53,10 +53,18 @@ public final class TestServer implements AutoCloseable {
 
     /** @param extraYaml top-level YAML appended to the test configuration */
     public static TestServer start(String extraYaml) {
+        return start(extraYaml, "");
+    }
+
+    /**
+     * @param extraYaml top-level YAML appended to the test configuration (e.g. {@code delivery:}, {@code admin:})
+     * @param contosoYaml keys added to the contoso.test tenant, indented by four spaces (e.g. {@code "    outbound: relay\n"})
+     */
+    public static TestServer start(String extraYaml, String contosoYaml) {
         try {
             Path dir = Files.createTempDirectory("graft-test");
             Path file = dir.resolve("graft.yaml");
-            Files.writeString(file, config() + extraYaml);
+            Files.writeString(file, config(contosoYaml) + extraYaml);
             GraftConfig cfg = ConfigLoader.load(file);
             return new TestServer(App.start(cfg), dir);
         } catch (Exception e) {
@@ -65,13 +73,18 @@ public final class TestServer implements AutoCloseable {
     }
 
     static String config() {
+        return config("");
+    }
+
+    /** The test configuration, with {@code contosoYaml} added to the contoso.test tenant. */
+    public static String config(String contosoYaml) {
         return """
                 http: { host: 127.0.0.1, port: 0, httpsPort: 0 }
                 dataDir: ./data
                 tenants:
                   - id: %s
                     domain: contoso.test
-                    users:
+                %s    users:
                       - { userPrincipalName: alice@contoso.test, displayName: Alice Adams, password: alice-pw }
                       - { userPrincipalName: bob@contoso.test, displayName: Bob Brown, password: bob-pw }
                       - { userPrincipalName: carol@contoso.test, displayName: Carol Clark, password: carol-pw }
@@ -93,11 +106,19 @@ public final class TestServer implements AutoCloseable {
                         clientSecret: %s
                         roles: [Mail.Send, Mail.ReadWrite]
                         scopes: [Mail.Send, Mail.ReadWrite]
-                """.formatted(TENANT, APP, SECRET, READER_APP, SECRET, OTHER_TENANT, OTHER_APP, SECRET);
+                """.formatted(TENANT, contosoYaml, APP, SECRET, READER_APP, SECRET, OTHER_TENANT, OTHER_APP, SECRET);
     }
 
     public String base() {
         return "http://127.0.0.1:" + app.httpPort();
+    }
+
+    public int port() {
+        return app.httpPort();
+    }
+
+    public URI uri(String path) {
+        return URI.create(base() + path);
     }
 
     public String httpsBase() {

@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 
-import static graft.mail.DraftSendFlowTest.message;
-import static graft.mail.DraftSendFlowTest.recipient;
+import static graft.testing.TestMail.message;
+import static graft.testing.TestMail.recipient;
 import static graft.testing.TestServer.ALICE;
 import static graft.testing.TestServer.BOB;
 import static graft.testing.TestServer.CAROL;

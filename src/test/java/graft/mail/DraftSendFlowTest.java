@@ -1,10 +1,6 @@
 package graft.mail;
 
-import com.microsoft.graph.models.BodyType;
-import com.microsoft.graph.models.EmailAddress;
-import com.microsoft.graph.models.ItemBody;
 import com.microsoft.graph.models.Message;
-import com.microsoft.graph.models.Recipient;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
 import graft.testing.TestServer;
@@ -14,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static graft.testing.TestMail.message;
 import static graft.testing.TestServer.ALICE;
 import static graft.testing.TestServer.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,25 +31,6 @@ class DraftSendFlowTest {
     @AfterAll
     static void stop() throws Exception {
         server.close();
-    }
-
-    static Recipient recipient(String address) {
-        EmailAddress e = new EmailAddress();
-        e.setAddress(address);
-        Recipient r = new Recipient();
-        r.setEmailAddress(e);
-        return r;
-    }
-
-    static Message message(String subject, String... to) {
-        Message m = new Message();
-        m.setSubject(subject);
-        ItemBody body = new ItemBody();
-        body.setContentType(BodyType.Text);
-        body.setContent("Body of " + subject);
-        m.setBody(body);
-        m.setToRecipients(java.util.Arrays.stream(to).map(DraftSendFlowTest::recipient).toList());
-        return m;
     }
 
     @Test

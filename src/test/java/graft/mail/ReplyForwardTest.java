@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.util.List;
 
-import static graft.mail.DraftSendFlowTest.message;
-import static graft.mail.DraftSendFlowTest.recipient;
+import static graft.testing.TestMail.message;
+import static graft.testing.TestMail.recipient;
 import static graft.testing.TestServer.ALICE;
 import static graft.testing.TestServer.BOB;
 import static graft.testing.TestServer.CAROL;

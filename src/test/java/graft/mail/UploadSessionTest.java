@@ -22,7 +22,7 @@ import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.Random;
 
-import static graft.mail.DraftSendFlowTest.message;
+import static graft.testing.TestMail.message;
 import static graft.testing.TestServer.ALICE;
 import static graft.testing.TestServer.BOB;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -4,11 +4,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Outbound delivery: the smarthost (absent = nothing can be relayed) and the retry policy. */
-public record DeliveryConfig(Optional<Relay> relay, Retry retry, int workers) {
+/**
+ * Outbound delivery: the smarthost (absent = nothing can be relayed), the retry policy, the workers per node, and how
+ * long a worker's claim on outbox entries lasts: when its node dies, another node takes the entries over after that.
+ */
+public record DeliveryConfig(Optional<Relay> relay, Retry retry, int workers, Duration claimLease) {
     /** Postfix's defaults: first retry after about 5 minutes, backoff capped at about an hour, give up after 5 days. */
     public static final Retry DEFAULT_RETRY = new Retry(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5));
-    public static final DeliveryConfig DEFAULT = new DeliveryConfig(Optional.empty(), DEFAULT_RETRY, 4);
+    /** Well above what one SMTP transaction takes with a healthy relay; a dead node's mail waits at most this long. */
+    public static final Duration DEFAULT_CLAIM_LEASE = Duration.ofMinutes(5);
+    public static final DeliveryConfig DEFAULT = new DeliveryConfig(Optional.empty(), DEFAULT_RETRY, 4, DEFAULT_CLAIM_LEASE);
 
     public enum Tls { NONE, STARTTLS, IMPLICIT }
 

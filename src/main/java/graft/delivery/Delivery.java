@@ -4,8 +4,11 @@ import graft.config.GraftConfig;
 import graft.config.TenantConfig;
 import graft.mail.Message;
 import graft.mail.SystemMessages;
-import graft.mime.MimeRenderer;
+import graft.mail.StoredMime;
+import graft.mime.MimeSource;
 import graft.store.Database;
+import graft.store.Signals;
+import graft.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,16 +29,18 @@ import java.util.stream.Collectors;
 /**
  * The delivery workers: each claims due outbox entries, hands every submission to the relay in one SMTP
  * transaction, and records per recipient what came of it, in one transaction with any non-delivery report.
- * A send wakes them ({@link #wake}); otherwise they sleep until the next entry is due.
+ * A send wakes them ({@link #wake}), on every node of the store ({@link Signals}); otherwise they sleep until the
+ * next entry is due, or a safety poll, whichever comes first.
  */
 public final class Delivery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
-    /** Longer than any one SMTP transaction can take (connect + replies + data, each bounded by a timeout). */
-    static final Duration LEASE = Duration.ofMinutes(15);
-    /** Stop working through a claim this long before its lease runs out, and give the rest back. */
-    private static final long LEASE_MARGIN_MS = Duration.ofMinutes(5).toMillis();
+    /** The channel on which a send announces new outbox entries to the workers of every node. */
+    static final String OUTBOX_CHANNEL = "graft_outbox";
     private static final int SUBMISSIONS_PER_CLAIM = 16;
-    private static final long MAX_SLEEP_MS = 5_000;
+    /** Signals may be lost (a node reconnecting to the database): look anyway this often. */
+    private static final long SAFETY_POLL_MS = 10_000;
+    private static final long MIN_BACKOFF_MS = 500;
+    private static final long MAX_BACKOFF_MS = 30_000;
     /** Keep an idle relay connection this long for the next message (Postfix: smtp_connection_cache_time_limit). */
     private static final long KEEP_IDLE_CONNECTION_MS = 2_000;
 
@@ -46,10 +51,13 @@ public final class Delivery implements AutoCloseable {
     private final RetryPolicy retry;
     private final Map<UUID, String> tenantDomains;
     private final int workerCount;
+    /** How long a claim lasts; a worker stops starting new attempts at half of it and gives the rest back. */
+    private final long leaseMillis;
     private final DeliveryMetrics metrics = new DeliveryMetrics();
     private final Semaphore wakeups = new Semaphore(0);
     private final String node = UUID.randomUUID().toString().substring(0, 8);
     private final List<Thread> workers = new ArrayList<>();
+    private Signals.Subscription subscription;
     private volatile boolean running;
 
     public Delivery(Database db, GraftConfig config, Clock clock) {
@@ -60,6 +68,7 @@ public final class Delivery implements AutoCloseable {
         this.retry = new RetryPolicy(config.delivery().retry());
         this.tenantDomains = config.tenants().stream().collect(Collectors.toUnmodifiableMap(TenantConfig::id, TenantConfig::domain));
         this.workerCount = config.delivery().workers();
+        this.leaseMillis = config.delivery().claimLease().toMillis();
     }
 
     public synchronized void start() {
@@ -75,14 +84,19 @@ public final class Delivery implements AutoCloseable {
             }
         }
         running = true;
+        subscription = db.signals().listen(OUTBOX_CHANNEL, this::wakeWorkers);
         for (int i = 0; i < workerCount; i++) {
             int index = i;
             workers.add(Thread.ofVirtual().name("delivery-" + i).start(() -> work(index)));
         }
     }
 
-    /** Called after a send committed outbox entries: the workers look now instead of at their next poll. */
+    /** Called after a send committed outbox entries: the workers of every node look now instead of at their next poll. */
     public void wake() {
+        db.signals().raise(OUTBOX_CHANNEL);
+    }
+
+    private void wakeWorkers() {
         if (wakeups.availablePermits() < workerCount) {
             wakeups.release(workerCount);
         }
@@ -97,15 +111,27 @@ public final class Delivery implements AutoCloseable {
     }
 
     private void work(int index) {
+        long backoff = MIN_BACKOFF_MS;
         try (SmtpRelay.Channel channel = relay.map(SmtpRelay::channel).orElse(null)) {
             while (running) {
                 try {
                     if (!workOnce(index, channel)) {
                         idle(channel);
                     }
+                    backoff = MIN_BACKOFF_MS;
+                } catch (StoreException e) {
+                    if (e.isTransient()) {
+                        // The database is restarting or out of connections: expected, and the claims expire by themselves.
+                        log.warn("delivery worker {}: store unavailable ({}); trying again in {} ms", index, e.getMessage(), backoff);
+                    } else {
+                        log.error("delivery worker {} failed; trying again in {} ms", index, backoff, e);
+                    }
+                    pause(backoff);
+                    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
                 } catch (RuntimeException e) {
-                    log.error("delivery worker {} failed; retrying in a second", index, e);
-                    pause(1_000);
+                    log.error("delivery worker {} failed; trying again in {} ms", index, backoff, e);
+                    pause(backoff);
+                    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
                 }
             }
         }
@@ -115,7 +141,7 @@ public final class Delivery implements AutoCloseable {
     private boolean workOnce(int index, SmtpRelay.Channel channel) {
         String token = node + "-" + index + "-" + UUID.randomUUID();
         long now = clock.millis();
-        long leaseUntil = now + LEASE.toMillis();
+        long leaseUntil = now + leaseMillis;
         List<Outbox.Submission> claimed = db.write(c -> Outbox.claim(c, db.dialect(), token, SUBMISSIONS_PER_CLAIM, now, leaseUntil));
         if (claimed.isEmpty()) {
             return false;
@@ -123,7 +149,7 @@ public final class Delivery implements AutoCloseable {
         List<Attempt> attempts = new ArrayList<>();
         try {
             for (Outbox.Submission s : claimed) {
-                if (!running || clock.millis() > leaseUntil - LEASE_MARGIN_MS) {
+                if (!running || clock.millis() > leaseUntil - leaseMillis / 2) {
                     break;
                 }
                 attempts.add(deliver(s, channel));
@@ -131,17 +157,47 @@ public final class Delivery implements AutoCloseable {
         } finally {
             // One transaction records the whole claim: fewer fsyncs per message. A crash before it commits means
             // these messages are sent again (at-least-once), never lost.
-            List<Outbox.Result> recorded = db.write(c -> {
-                List<Outbox.Result> all = new ArrayList<>();
-                for (Attempt a : attempts) {
-                    all.addAll(record(c, token, a));
-                }
-                Outbox.release(c, token);
-                return all;
-            });
+            List<Outbox.Result> recorded = recordWhileLeased(token, attempts, leaseUntil);
             recorded.forEach(metrics::count);
         }
         return true;
+    }
+
+    /**
+     * Records, trying again through a database outage for as long as the claim lasts: once it has expired another
+     * worker may deliver the same entries again, so giving up early only makes duplicates more likely.
+     */
+    private List<Outbox.Result> recordWhileLeased(String token, List<Attempt> attempts, long leaseUntil) {
+        long backoff = MIN_BACKOFF_MS;
+        while (true) {
+            try {
+                return db.write(c -> {
+                    List<Outbox.Result> all = new ArrayList<>();
+                    for (Attempt a : attempts) {
+                        all.addAll(record(c, token, a));
+                    }
+                    Outbox.release(c, token);
+                    return all;
+                });
+            } catch (StoreException e) {
+                long left = leaseUntil - clock.millis();
+                if (!e.isTransient() || attempts.isEmpty() || left < backoff || !running) {
+                    throw e;
+                }
+                log.warn("cannot record {} delivery attempts yet: store unavailable ({}); trying again in {} ms",
+                        attempts.size(), e.getMessage(), backoff);
+                sleepQuietly(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** What one submission came to, before it is recorded. */
@@ -168,8 +224,9 @@ public final class Delivery implements AutoCloseable {
         if (!toRelay.isEmpty()) {
             List<DeliveryOutcome> outcomes;
             try {
-                byte[] mime = MimeRenderer.render(original);
-                headers = MimeRenderer.headerSection(mime);
+                // Streamed into DATA as it is rendered: a message with large attachments is never held whole.
+                MimeSource mime = StoredMime.submission(db, original, s.id());
+                headers = mime.headerSection();
                 String mailFrom = original.from() != null && original.from().address() != null ? original.from().address() : "";
                 outcomes = channel.send(mailFrom, toRelay.stream().map(Outbox.Entry::recipient).toList(), mime);
             } catch (RuntimeException e) {
@@ -221,7 +278,7 @@ public final class Delivery implements AutoCloseable {
     private void idle(SmtpRelay.Channel channel) {
         long now = clock.millis();
         Long due = db.read(Outbox::nextDue);
-        long sleep = due == null ? MAX_SLEEP_MS : Math.max(1, Math.min(MAX_SLEEP_MS, due - now));
+        long sleep = due == null ? SAFETY_POLL_MS : Math.max(1, Math.min(SAFETY_POLL_MS, due - now));
         if (channel != null && channel.connected() && sleep > KEEP_IDLE_CONNECTION_MS) {
             channel.close();
         }
@@ -240,6 +297,9 @@ public final class Delivery implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (subscription != null) {
+            subscription.close();
+        }
         wakeups.release(workerCount * 2 + 1);
         for (Thread t : workers) {
             try {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -73,23 +74,44 @@ public final class Outbox {
     }
 
     /**
-     * Claims the due entries of up to {@code limit} submissions for {@code token} until {@code leaseUntil}. The
-     * UPDATE re-checks that each row is still unclaimed, so two workers (or nodes) never hold the same entry; a
-     * claim that is not released by {@link #record} expires, and the entry is due again (at-least-once).
+     * Claims up to {@code limit} due entries (on SQLite: the due entries of their submissions, so that one SMTP
+     * transaction carries them all) for {@code token} until {@code leaseUntil}. Two workers, on one node or on several,
+     * never hold the same entry; a claim that is not released by {@link #record} expires, and the entry is due again
+     * (at-least-once).
      */
     static List<Submission> claim(Connection c, Database.Dialect dialect, String token, int limit, long now, long leaseUntil)
             throws SQLException {
-        String pick = "SELECT submission_id FROM outbox WHERE " + DUE + " ORDER BY next_attempt_at LIMIT ?"
-                + (dialect == Database.Dialect.POSTGRES ? " FOR UPDATE SKIP LOCKED" : "");
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE "
-                + DUE + " AND submission_id IN (" + pick + ")")) {
-            ps.setString(1, token);
-            ps.setLong(2, leaseUntil);
-            ps.setLong(3, now);
-            ps.setLong(4, now);
-            ps.setLong(5, now);
-            ps.setLong(6, now);
-            ps.setInt(7, limit);
+        String update;
+        if (dialect == Database.Dialect.POSTGRES) {
+            // Queue semantics need READ COMMITTED (the first statement of the transaction): SKIP LOCKED passes over the
+            // rows other claimers are taking right now, and a row another node claimed and committed since this
+            // transaction's snapshot is re-checked against DUE and left out, where REPEATABLE READ would fail with 40001.
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            }
+            update = "WITH picked AS (SELECT id FROM outbox WHERE " + DUE + " ORDER BY next_attempt_at, id LIMIT ? "
+                    + "FOR UPDATE SKIP LOCKED) UPDATE outbox o SET claimed_by = ?, claimed_until = ? FROM picked WHERE o.id = picked.id";
+        } else {
+            // One writer at a time: the UPDATE's own check of DUE is all it takes.
+            update = "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE " + DUE + " AND submission_id IN ("
+                    + "SELECT submission_id FROM outbox WHERE " + DUE + " ORDER BY next_attempt_at LIMIT ?)";
+        }
+        try (PreparedStatement ps = c.prepareStatement(update)) {
+            int i = 1;
+            if (dialect == Database.Dialect.POSTGRES) {
+                ps.setLong(i++, now);
+                ps.setLong(i++, now);
+                ps.setInt(i++, limit);
+                ps.setString(i++, token);
+                ps.setLong(i++, leaseUntil);
+            } else {
+                ps.setString(i++, token);
+                ps.setLong(i++, leaseUntil);
+                for (int k = 0; k < 4; k++) {
+                    ps.setLong(i++, now);
+                }
+                ps.setInt(i++, limit);
+            }
             if (ps.executeUpdate() == 0) {
                 return List.of();
             }

@@ -1,5 +1,6 @@
 package graft.http;
 
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -28,6 +29,8 @@ public final class HttpServer implements AutoCloseable {
         HttpConfiguration config = new HttpConfiguration();
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
+        // Behind a TLS-terminating load balancer: X-Forwarded-Proto makes the links Graft hands out https again.
+        config.addCustomizer(new ForwardedRequestCustomizer());
         http = new ServerConnector(server, new HttpConnectionFactory(config));
         http.setHost(host);
         http.setPort(port);

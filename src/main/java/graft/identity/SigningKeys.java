@@ -9,11 +9,14 @@ import graft.store.Database;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -22,21 +25,69 @@ import java.util.stream.Collectors;
  * on a shared store signs and verifies with the same keys.
  */
 public final class SigningKeys {
-    private final RSAKey current;
-    private final Map<String, RSAKey> byKid;
+    private final CompletableFuture<Loaded> loaded;
 
-    private SigningKeys(List<RSAKey> keys) {
-        this.current = keys.getLast();
-        this.byKid = keys.stream().collect(Collectors.toUnmodifiableMap(RSAKey::getKeyID, Function.identity()));
+    private record Loaded(RSAKey current, Map<String, RSAKey> byKid) {
+        Loaded(List<RSAKey> keys) {
+            this(keys.getLast(), keys.stream().collect(Collectors.toUnmodifiableMap(RSAKey::getKeyID, Function.identity())));
+        }
+    }
+
+    private SigningKeys(CompletableFuture<Loaded> loaded) {
+        this.loaded = loaded;
     }
 
     public static SigningKeys loadOrCreate(Database db) {
+        return new SigningKeys(CompletableFuture.completedFuture(new Loaded(loadOrCreateKeys(db))));
+    }
+
+    /**
+     * Like {@link #loadOrCreate}, but a new store's first key (RSA key generation takes a good part of a cold
+     * start) is made on a thread of its own while the rest of the node starts; {@link #awaitReady} joins it.
+     */
+    public static SigningKeys loadOrCreateInBackground(Database db) {
+        List<RSAKey> keys = load(db);
+        if (!keys.isEmpty()) {
+            return new SigningKeys(CompletableFuture.completedFuture(new Loaded(keys)));
+        }
+        CompletableFuture<Loaded> later = new CompletableFuture<>();
+        Thread.ofPlatform().name("signing-key").daemon().start(() -> {
+            try {
+                later.complete(new Loaded(loadOrCreateKeys(db)));
+            } catch (Throwable t) {
+                later.completeExceptionally(t);
+            }
+        });
+        return new SigningKeys(later);
+    }
+
+    /** Waits for the keys; a failure to create them is thrown here. */
+    public void awaitReady() {
+        keys();
+    }
+
+    private Loaded keys() {
+        try {
+            return loaded.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+    }
+
+    private static List<RSAKey> loadOrCreateKeys(Database db) {
         List<RSAKey> keys = load(db);
         if (keys.isEmpty()) {
             RSAKey fresh = generate();
+            // Nodes starting together must all end up with the one key that won, not each with its own: the insert
+            // happens only into an empty table, and on PostgreSQL under a lock taken before the transaction's snapshot.
             db.write(c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO signing_keys (kid, jwk, created_at) VALUES (?, ?, ?) ON CONFLICT (kid) DO NOTHING")) {
+                if (db.dialect() == Database.Dialect.POSTGRES) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE");
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO signing_keys (kid, jwk, created_at) "
+                        + "SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM signing_keys)")) {
                     ps.setString(1, fresh.getKeyID());
                     ps.setString(2, fresh.toJSONString());
                     ps.setLong(3, System.currentTimeMillis());
@@ -45,7 +96,7 @@ public final class SigningKeys {
             });
             keys = load(db);
         }
-        return new SigningKeys(keys);
+        return keys;
     }
 
     private static List<RSAKey> load(Database db) {
@@ -75,15 +126,15 @@ public final class SigningKeys {
     }
 
     RSAKey current() {
-        return current;
+        return keys().current();
     }
 
     Optional<RSAKey> byKid(String kid) {
-        return Optional.ofNullable(kid == null ? null : byKid.get(kid));
+        return Optional.ofNullable(kid == null ? null : keys().byKid().get(kid));
     }
 
     /** The public keys, as served at {@code /discovery/v2.0/keys}. */
     public JWKSet publicJwks() {
-        return new JWKSet(byKid.values().stream().map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK()).toList());
+        return new JWKSet(keys().byKid().values().stream().map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK()).toList());
     }
 }

@@ -13,6 +13,9 @@ public interface Database extends AutoCloseable {
     /** The SQL dialect, for the few statements that differ between engines. */
     Dialect dialect();
 
+    /** Wake-up calls between the nodes on this store (in-process on SQLite, LISTEN/NOTIFY on PostgreSQL). */
+    Signals signals();
+
     @Override
     void close();
 

@@ -22,11 +22,13 @@ public final class PostgresDatabase implements Database {
     private static final int MAX_ATTEMPTS = 8;
 
     private final HikariDataSource pool;
+    private final PgSignals signals;
     /** The transaction this thread is inside, so work that opens a nested read or write joins it (as on SQLite). */
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
 
-    private PostgresDatabase(HikariDataSource pool) {
+    private PostgresDatabase(StoreConfig config, HikariDataSource pool) {
         this.pool = pool;
+        this.signals = new PgSignals(config, pool);
     }
 
     /** Creates the database when it is missing and the user may, migrates it, and opens the pool. */
@@ -35,7 +37,7 @@ public final class PostgresDatabase implements Database {
         try {
             PostgresSetup.createDatabaseIfMissing(config);
             PostgresSetup.migrate(config);
-            return new PostgresDatabase(PostgresSetup.pool(config));
+            return new PostgresDatabase(config, PostgresSetup.pool(config));
         } catch (SQLException e) {
             String message = "cannot open the PostgreSQL store at " + url + ": " + e.getMessage();
             throw PgFailures.isUnavailable(e) ? StoreException.unavailable(message, e) : new StoreException(message, e);
@@ -47,6 +49,11 @@ public final class PostgresDatabase implements Database {
     @Override
     public Dialect dialect() {
         return Dialect.POSTGRES;
+    }
+
+    @Override
+    public Signals signals() {
+        return signals;
     }
 
     @Override
@@ -135,6 +142,7 @@ public final class PostgresDatabase implements Database {
 
     @Override
     public void close() {
+        signals.close();
         pool.close();
     }
 }

@@ -31,6 +31,7 @@ public final class SqliteDatabase implements Database {
     private final LinkedBlockingQueue<PendingWrite<?>> writes = new LinkedBlockingQueue<>();
     private final Connection writer;
     private final Thread writerThread;
+    private final LocalSignals signals = new LocalSignals();
     private volatile boolean closed;
 
     private SqliteDatabase(String url) throws SQLException {
@@ -75,6 +76,11 @@ public final class SqliteDatabase implements Database {
     @Override
     public Dialect dialect() {
         return Dialect.SQLITE;
+    }
+
+    @Override
+    public Signals signals() {
+        return signals;
     }
 
     @Override

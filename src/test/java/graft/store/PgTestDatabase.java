@@ -16,7 +16,7 @@ import java.util.UUID;
  * Without a reachable server the class is skipped with the reason, or fails when {@code CI} or
  * {@code GRAFT_REQUIRE_PG=1} says PostgreSQL must be there.
  */
-final class PgTestDatabase implements AutoCloseable {
+public final class PgTestDatabase implements AutoCloseable {
     static final String URL = env("GRAFT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/graft_test");
     static final String USER = env("GRAFT_TEST_PG_USER", "graft");
     static final String PASSWORD = env("GRAFT_TEST_PG_PASSWORD", "graft");
@@ -28,16 +28,16 @@ final class PgTestDatabase implements AutoCloseable {
     }
 
     /** Call only when {@link #reachable()}. */
-    static PgTestDatabase create() {
+    public static PgTestDatabase create() {
         return new PgTestDatabase(database(URL) + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** The store configuration for this database on the test server. */
-    StoreConfig config(int poolSize) {
+    public StoreConfig config(int poolSize) {
         return new StoreConfig(Optional.of(withDatabase(URL, name)), USER, PASSWORD, poolSize);
     }
 
@@ -56,7 +56,7 @@ final class PgTestDatabase implements AutoCloseable {
         return DriverManager.getConnection(withDatabase(URL, "postgres"), USER, PASSWORD);
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(withDatabase(URL, name), USER, PASSWORD);
     }
 
@@ -76,13 +76,13 @@ final class PgTestDatabase implements AutoCloseable {
      * {@code GRAFT_REQUIRE_PG=1} says the server must be there. Called before each test (not once per class) so that
      * every skipped test is counted and shown as skipped.
      */
-    static void assumeReachable() {
+    public static void assumeReachable() {
         if (!reachable()) {
             Assumptions.abort(unreachable);
         }
     }
 
-    static boolean reachable() {
+    public static boolean reachable() {
         if (!checked) {
             try {
                 admin().close();

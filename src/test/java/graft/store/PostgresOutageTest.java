@@ -11,12 +11,25 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,8 +104,112 @@ class PostgresOutageTest {
 
         assertThat(subjects(token, "sentitems")).containsExactlyInAnyOrderElementsOf(accepted);
         assertThat(subjects(node.appToken(), "/v1.0/users/" + TestServer.BOB, "inbox")).containsExactlyInAnyOrderElementsOf(accepted);
-        assertThat(outboxEntries()).isEqualTo(accepted.size());
+        assertThat(outboxEntries("ext-%")).isEqualTo(accepted.size());
         assertThat(refused).isNotEmpty().doesNotContainAnyElementsOf(accepted);
+    }
+
+    @Test
+    void aDatabaseOutageUnderConcurrentLoadGives503sThenSuccessAndLosesOrDoublesNothing() throws Exception {
+        String token = node.appToken();
+        int clients = 8;
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        Set<String> unknown = ConcurrentHashMap.newKeySet();
+        List<String> unexpected = new CopyOnWriteArrayList<>();
+        AtomicInteger unavailable = new AtomicInteger();
+        AtomicInteger acceptedAfterOutage = new AtomicInteger();
+        AtomicBoolean outageOver = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int k = 0; k < clients; k++) {
+                int client = k;
+                done.add(threads.submit(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String subject = "load " + client + "-" + i;
+                        // A 503 promises that nothing was applied: the client sends the very same message again.
+                        for (int tries = 0; tries < 200; tries++) {
+                            HttpResponse<String> r = loadSend(token, subject);
+                            if (r.statusCode() == 202) {
+                                accepted.add(subject);
+                                if (outageOver.get()) {
+                                    acceptedAfterOutage.incrementAndGet();
+                                }
+                                break;
+                            }
+                            if (r.statusCode() != 503) {
+                                // Only a commit whose answer was lost with the database may end like this.
+                                unknown.add(subject);
+                                unexpected.add(subject + ": " + r.statusCode() + " " + r.body());
+                                break;
+                            }
+                            assertUnavailable(r);
+                            unavailable.incrementAndGet();
+                            Thread.sleep(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow()) * 100L);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            try {
+                awaitCount("sends accepted before the outage", accepted::size, 40, done);
+                outage(true);
+                try {
+                    awaitCount("503 answers during the outage", unavailable::get, clients, done);
+                    Thread.sleep(1_000); // an outage of some length: clients keep retrying meanwhile
+                } finally {
+                    outage(false);
+                    outageOver.set(true);
+                }
+                awaitCount("sends accepted after the outage", acceptedAfterOutage::get, 40, done);
+            } finally {
+                stop.set(true);
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        assertThat(unexpected).as("answers other than 202 and 503 (lost commit answers)").hasSizeLessThanOrEqualTo(clients);
+
+        Map<String, Long> sent = counts(subjects(token, "/v1.0/users/" + TestServer.CAROL, "sentitems"));
+        Map<String, Long> inbox = counts(subjects(token, "/v1.0/users/" + TestServer.CAROL, "inbox"));
+        for (String s : accepted) {
+            assertThat(sent.get(s)).as("Sent Items holds %s once", s).isEqualTo(1L);
+            assertThat(inbox.get(s)).as("the Inbox holds %s once", s).isEqualTo(1L);
+        }
+        for (Map<String, Long> folder : List.of(sent, inbox)) {
+            assertThat(folder.keySet()).allMatch(s -> accepted.contains(s) || unknown.contains(s));
+            assertThat(folder.values()).as("nothing twice").allMatch(n -> n == 1L);
+        }
+        assertThat(outboxEntries("load-%")).isEqualTo(sent.size());
+        System.out.printf("database outage under load: %d sends accepted, %d answered 503 (then retried), %d unknown%n",
+                accepted.size(), unavailable.get(), unknown.size());
+    }
+
+    /** Carol to herself and to one external address, so this test's mail stays apart from the other tests'. */
+    private static HttpResponse<String> loadSend(String token, String subject) {
+        String body = """
+                {"message": {"subject": "%s", "body": {"contentType": "text", "content": "x"},
+                 "toRecipients": [{"emailAddress": {"address": "%s"}}, {"emailAddress": {"address": "load-%s@example.net"}}]},
+                 "saveToSentItems": true}""".formatted(subject, TestServer.CAROL, subject.replace(' ', '-'));
+        return node.call("POST", "/v1.0/users/" + TestServer.CAROL + "/sendMail", token, body);
+    }
+
+    private static Map<String, Long> counts(List<String> subjects) {
+        return subjects.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    }
+
+    /** Waits, bounded, for a count to reach a value; a client that failed ends the wait with its failure. */
+    private static void awaitCount(String what, IntSupplier count, int atLeast, List<Future<?>> clients) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count.getAsInt() < atLeast) {
+            for (Future<?> c : clients) {
+                if (c.isDone()) {
+                    c.get();
+                }
+            }
+            assertThat(System.nanoTime() - deadline).as("timed out waiting for %s (%d of %d)", what, count.getAsInt(), atLeast).isNegative();
+            Thread.sleep(20);
+        }
     }
 
     @Test
@@ -136,18 +253,20 @@ class PostgresOutageTest {
     }
 
     private static List<String> subjects(String token, String user, String folder) throws IOException {
-        HttpResponse<String> r = node.call("GET", user + "/mailFolders/" + folder + "/messages?$top=100&$select=subject", token, null);
+        HttpResponse<String> r = node.call("GET", user + "/mailFolders/" + folder + "/messages?$top=1000&$select=subject", token, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         List<String> out = new ArrayList<>();
         Json.MAPPER.readTree(r.body()).path("value").forEach(m -> out.add(m.path("subject").asText()));
         return out;
     }
 
-    private static long outboxEntries() throws Exception {
-        try (Connection c = database.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM outbox")) {
-            rs.next();
-            return rs.getLong(1);
+    private static long outboxEntries(String recipientLike) throws Exception {
+        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE recipient LIKE ?")) {
+            ps.setString(1, recipientLike);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

@@ -67,6 +67,11 @@ class SqliteStoreTest implements StoreContract {
             }
 
             @Override
+            public Signals signals() {
+                return shared.signals();
+            }
+
+            @Override
             public void close() {
             }
         };

@@ -10,6 +10,7 @@ import graft.config.TenantConfig.UserConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +42,7 @@ public final class ConfigLoader {
     }
 
     static GraftConfig parse(YamlNode root, Path baseDir) {
-        root.allowOnly(Set.of("http", "dataDir", "store", "delivery", "admin", "tenants"));
+        root.allowOnly(Set.of("http", "dataDir", "store", "delivery", "admin", "tenants", "mail"));
         HttpConfig http = root.has("http") ? http(root.child("http"), baseDir)
                 : new HttpConfig("0.0.0.0", HttpConfig.DEFAULT_PORT, Optional.empty(), Optional.empty());
         Path dataDir = baseDir.resolve(root.optionalText("dataDir").orElse("./data")).normalize();
@@ -59,7 +60,13 @@ public final class ConfigLoader {
             a.allowOnly(Set.of("token"));
             admin = new AdminConfig(Optional.of(a.requireText("token")));
         }
-        return new GraftConfig(http, dataDir, store, delivery, admin, tenants);
+        MailConfig mail = MailConfig.DEFAULT;
+        if (root.has("mail")) {
+            YamlNode m = root.child("mail");
+            m.allowOnly(Set.of("maxMessageSizeMB"));
+            mail = new MailConfig(m.optionalInt("maxMessageSizeMB", 1, 150).orElse(35) * MailConfig.MB);
+        }
+        return new GraftConfig(http, dataDir, store, delivery, admin, tenants, mail);
     }
 
     private static StoreConfig store(YamlNode node) {
@@ -73,7 +80,7 @@ public final class ConfigLoader {
     }
 
     private static DeliveryConfig delivery(YamlNode node) {
-        node.allowOnly(Set.of("relay", "retry", "workers"));
+        node.allowOnly(Set.of("relay", "retry", "workers", "claimLease"));
         Optional<DeliveryConfig.Relay> relay = Optional.empty();
         if (node.has("relay")) {
             YamlNode r = node.child("relay");
@@ -110,7 +117,11 @@ public final class ConfigLoader {
             }
         }
         int workers = node.optionalInt("workers", 1, 256).orElse(DeliveryConfig.DEFAULT.workers());
-        return new DeliveryConfig(relay, retry, workers);
+        Duration lease = node.optionalDuration("claimLease").orElse(DeliveryConfig.DEFAULT_CLAIM_LEASE);
+        if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException(node.child("claimLease").path() + ": must be at least PT1S, got " + lease);
+        }
+        return new DeliveryConfig(relay, retry, workers, lease);
     }
 
     private static HttpConfig http(YamlNode node, Path baseDir) {

@@ -1,6 +1,7 @@
 package graft.delivery;
 
 import graft.config.DeliveryConfig;
+import graft.mime.MimeSource;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -55,6 +56,11 @@ public final class SmtpRelay {
          * @return one outcome per recipient, in order; failures to connect are temporary failures, never exceptions
          */
         public List<DeliveryOutcome> send(String mailFrom, List<String> recipients, byte[] message) {
+            return send(mailFrom, recipients, MimeSource.of(message));
+        }
+
+        /** As {@link #send(String, List, byte[])}, with the message streamed into DATA as it is rendered. */
+        public List<DeliveryOutcome> send(String mailFrom, List<String> recipients, MimeSource message) {
             if (session != null && (!session.usable() || transactions >= MAX_TRANSACTIONS_PER_CONNECTION
                     || System.nanoTime() - lastUsed > MAX_IDLE_NANOS)) {
                 close();
@@ -62,6 +68,9 @@ public final class SmtpRelay {
             boolean reused = session != null;
             try {
                 return attempt(mailFrom, recipients, message);
+            } catch (SmtpSession.MessageUnreadable e) {
+                close();
+                return all(recipients, "451 4.3.0 local error: " + e.getMessage());
             } catch (IOException e) {
                 close();
                 if (reused) {
@@ -77,7 +86,7 @@ public final class SmtpRelay {
             }
         }
 
-        private List<DeliveryOutcome> attempt(String mailFrom, List<String> recipients, byte[] message) throws IOException {
+        private List<DeliveryOutcome> attempt(String mailFrom, List<String> recipients, MimeSource message) throws IOException {
             if (session == null) {
                 try {
                     session = SmtpSession.open(relay, tls, heloName);

@@ -2,10 +2,10 @@ package graft.delivery;
 
 import graft.config.DeliveryConfig;
 import graft.mime.CrlfOutputStream;
+import graft.mime.MimeSource;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -128,7 +128,7 @@ final class SmtpSession implements AutoCloseable {
      * One mail transaction: MAIL FROM, RCPT TO for each recipient, DATA.
      * @return one outcome per recipient, in the order given
      */
-    List<DeliveryOutcome> send(String mailFrom, List<String> recipients, byte[] message) throws IOException {
+    List<DeliveryOutcome> send(String mailFrom, List<String> recipients, MimeSource message) throws IOException {
         DeliveryOutcome[] outcomes = new DeliveryOutcome[recipients.size()];
         List<Integer> toSend = new ArrayList<>();
         for (int i = 0; i < recipients.size(); i++) {
@@ -145,7 +145,7 @@ final class SmtpSession implements AutoCloseable {
         if (toSend.isEmpty()) {
             return List.of(outcomes);
         }
-        String mail = "MAIL FROM:<" + mailFrom + ">" + (extensions.contains("SIZE") ? " SIZE=" + message.length : "");
+        String mail = "MAIL FROM:<" + mailFrom + ">" + (extensions.contains("SIZE") ? " SIZE=" + message.estimatedSize() : "");
         try {
             boolean pipelining = extensions.contains("PIPELINING");
             SmtpReply mailReply;
@@ -223,29 +223,23 @@ final class SmtpSession implements AutoCloseable {
         command("RSET");
     }
 
-    /** RFC 5321 4.5.2: a line that starts with a dot gets another; the data ends with CRLF.CRLF. */
-    private void writeData(byte[] message) throws IOException {
-        ByteArrayOutputStream normalized = new ByteArrayOutputStream(message.length + 64);
-        try (CrlfOutputStream crlf = new CrlfOutputStream(normalized)) {
-            crlf.write(message);
-        }
-        byte[] m = normalized.toByteArray();
-        boolean lineStart = true;
-        int from = 0;
-        for (int i = 0; i < m.length; i++) {
-            if (lineStart && m[i] == '.') {
-                out.write(m, from, i - from);
-                out.write('.');
-                from = i;
+    /**
+     * Streams the message into DATA, rendered as it goes. If it cannot be read to the end, the connection is
+     * dropped without the final dot: the server then discards the partial message (RFC 5321 4.1.1.4) rather
+     * than deliver it cut short.
+     */
+    private void writeData(MimeSource message) throws IOException {
+        SmtpDataStream data = new SmtpDataStream(out);
+        try {
+            message.writeTo(new CrlfOutputStream(data));
+        } catch (IOException | RuntimeException e) {
+            broken = true;
+            if (e instanceof IOException io && data.connectionFailed()) {
+                throw io;
             }
-            lineStart = m[i] == '\n';
+            throw new MessageUnreadable(e);
         }
-        out.write(m, from, m.length - from);
-        if (m.length > 0 && m[m.length - 1] != '\n') {
-            out.write(new byte[]{'\r', '\n'});
-        }
-        out.write(new byte[]{'.', '\r', '\n'});
-        out.flush();
+        data.finish();
     }
 
     static boolean safePath(String address) {
@@ -330,6 +324,13 @@ final class SmtpSession implements AutoCloseable {
             } catch (IOException ignored) {
                 // nothing left to do
             }
+        }
+    }
+
+    /** The message could not be read or rendered while it was sent: not the relay's fault, so not worth a retry there. */
+    static final class MessageUnreadable extends IOException {
+        MessageUnreadable(Exception cause) {
+            super("cannot read the message: " + cause.getMessage(), cause);
         }
     }
 

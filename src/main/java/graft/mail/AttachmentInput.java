@@ -73,6 +73,19 @@ record AttachmentInput(Attachment.Kind kind, String name, String contentType, bo
         }
         Message.Builder b = new Message.Builder();
         MessageInput.parse(item, true, names).applyTo(b);
+        String name = text(json, "name");
+        return item(name == null ? null : HeaderSafe.clean(name), b);
+    }
+
+    /** A file taken from MIME input; {@code contentType} as the part declared it. */
+    static AttachmentInput file(String name, String contentType, boolean inline, String contentId, byte[] content) {
+        String type = contentType == null || contentType.isBlank() ? inferContentType(name) : contentType;
+        return new AttachmentInput(Attachment.Kind.FILE, name == null ? "" : HeaderSafe.clean(name), HeaderSafe.clean(type), inline,
+                HeaderSafe.clean(contentId), content, null);
+    }
+
+    /** An attached message, kept as Graph JSON; it is named after its subject unless {@code name} is given. */
+    static AttachmentInput item(String name, Message.Builder b) {
         b.id = MessageId.random();
         b.changeKey = Messages.changeKey();
         b.folderId = new FolderId("AQMk" + "0".repeat(32));
@@ -83,8 +96,7 @@ record AttachmentInput(Attachment.Kind kind, String name, String contentType, bo
         b.conversationIndex = "";
         Message m = b.build();
         String stored = new String(Json.bytes(g -> MessageJson.writeStored(g, m)), StandardCharsets.UTF_8);
-        String name = text(json, "name");
-        return new AttachmentInput(Attachment.Kind.ITEM, name == null ? m.subject() : HeaderSafe.clean(name), null,
+        return new AttachmentInput(Attachment.Kind.ITEM, name == null ? m.subject() : name, null,
                 false, null, stored.getBytes(StandardCharsets.UTF_8), stored);
     }
 

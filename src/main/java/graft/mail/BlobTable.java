@@ -64,6 +64,17 @@ public final class BlobTable {
         }
     }
 
+    /** Chunk {@code seq} of a blob (chunks are numbered from 0 without gaps), or null after the last. */
+    static byte[] chunk(Connection c, String blobId, int seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?")) {
+            ps.setString(1, blobId);
+            ps.setInt(2, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        }
+    }
+
     public static byte[] read(Connection c, String blobId) throws SQLException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         copyTo(c, blobId, out);

@@ -36,6 +36,11 @@ public final class MessageInput {
         this.attachments = attachments;
     }
 
+    /** A new message described otherwise than in JSON (MIME input): one change that sets what it holds. */
+    static MessageInput of(String property, Consumer<Message.Builder> change, List<AttachmentInput> attachments) {
+        return new MessageInput(Map.of(property, change), List.copyOf(attachments));
+    }
+
     /** Attachments given inline with a new message (create draft, sendMail). */
     List<AttachmentInput> attachments() {
         return attachments;

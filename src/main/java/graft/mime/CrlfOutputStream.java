@@ -6,6 +6,7 @@ import java.io.OutputStream;
 
 /** Turns every bare CR or LF into CRLF: RFC 5322 2.3 and RFC 5321 2.3.8 allow line breaks only as CRLF. */
 public final class CrlfOutputStream extends FilterOutputStream {
+    private static final byte[] CRLF = {'\r', '\n'};
     private int last = -1;
 
     public CrlfOutputStream(OutputStream out) {
@@ -14,24 +15,25 @@ public final class CrlfOutputStream extends FilterOutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        if (b == '\r') {
-            out.write('\r');
-            out.write('\n');
-        } else if (b == '\n') {
-            if (last != '\r') {
-                out.write('\r');
-                out.write('\n');
-            }
-        } else {
-            out.write(b);
-        }
-        last = b;
+        write(new byte[]{(byte) b}, 0, 1);
     }
 
+    /** Copies runs of ordinary bytes in one write each: attachments pass through here by the megabyte. */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        for (int i = off; i < off + len; i++) {
-            write(b[i]);
+        int end = off + len;
+        int run = off;
+        for (int i = off; i < end; i++) {
+            byte c = b[i];
+            if (c == '\r' || c == '\n') {
+                out.write(b, run, i - run);
+                if (c == '\r' || last != '\r') {
+                    out.write(CRLF);
+                }
+                run = i + 1;
+            }
+            last = c;
         }
+        out.write(b, run, end - run);
     }
 }

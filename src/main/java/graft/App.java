@@ -14,6 +14,7 @@ import graft.mail.Attachments;
 import graft.mail.Folders;
 import graft.mail.MailRoutes;
 import graft.mail.Messages;
+import graft.mail.Moves;
 import graft.mail.Replies;
 import graft.mail.Sending;
 import graft.mail.UploadRoutes;
@@ -51,26 +52,29 @@ public final class App implements AutoCloseable {
         Delivery delivery = new Delivery(db, config, clock);
         try {
             Directory directory = new Directory(config.tenants());
-            SigningKeys keys = SigningKeys.loadOrCreate(db);
+            SigningKeys keys = SigningKeys.loadOrCreateInBackground(db);
             Tokens tokens = new Tokens(keys, clock);
             TokenVerifier verifier = new TokenVerifier(keys, directory, clock);
 
             Folders folders = new Folders(db);
             folders.provision(directory.tenants().stream().flatMap(t -> t.users().stream()).toList());
-            Messages messages = new Messages(db, clock);
+            long maxMessageSize = config.mail().maxMessageSize();
+            Messages messages = new Messages(db, clock, maxMessageSize);
             Sending sending = new Sending(db, messages, clock, delivery::wake);
-            UploadSessions uploads = new UploadSessions(db, clock, Attachments.DEFAULT_MAX_MESSAGE_SIZE);
+            UploadSessions uploads = new UploadSessions(db, clock, maxMessageSize);
 
             var http = config.http();
             TlsMaterial tls = http.httpsPort().isPresent()
                     ? TlsMaterial.loadOrCreate(config.dataDir(), http.tls().map(t -> t.certificate()), http.tls().map(t -> t.privateKey()))
                     : null;
+            MailRoutes mail = new MailRoutes(verifier, messages, sending, folders, new Replies(db, messages, sending),
+                    new Attachments(db, clock, maxMessageSize), uploads, new Moves(db, clock));
             HttpServer server = new HttpServer(http.host(), http.port(), http.httpsPort(), tls,
-                    List.of(new AdminRoutes(delivery, config.admin(), clock), new IdentityEndpoints(directory, keys, tokens, clock), new MailRoutes(verifier, messages, sending, folders,
-                            new Replies(db, messages, sending), new Attachments(db, clock, Attachments.DEFAULT_MAX_MESSAGE_SIZE), uploads),
-                            new UploadRoutes(uploads)),
+                    List.of(new AdminRoutes(delivery, config.admin(), clock), new IdentityEndpoints(directory, keys, tokens, clock),
+                            mail, new UploadRoutes(uploads)),
                     diagnostic());
             server.start();
+            keys.awaitReady();
             delivery.start();
             return new App(config, db, server, tls, delivery);
         } catch (Exception | Error e) {

@@ -35,6 +35,11 @@ final class Banner {
                 .append("\"toRecipients\":[{\"emailAddress\":{\"address\":\"").append(to).append("\"}}]}}'\n\n");
         out.append("  curl -s ").append(base).append("/v1.0/users/").append(to)
                 .append("/mailFolders/inbox/messages -H \"Authorization: Bearer $TOKEN\"\n");
+        if (app.config().admin().token().isPresent()) {
+            out.append("\nMail to other domains is ").append(tenant.outbound() == TenantConfig.Outbound.RELAY ? "relayed" : "captured")
+                    .append(" (see the README's Delivery section); follow it with: ./graft trace")
+                    .append(demo ? "\n" : " --url " + base + " --token <admin.token>\n");
+        }
         return out.toString();
     }
 }

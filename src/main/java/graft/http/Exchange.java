@@ -23,6 +23,8 @@ import java.util.UUID;
 public final class Exchange {
     /** Graph's request body limit: "The maximum request length supported is 4MB." */
     public static final int MAX_BODY = 4 * 1024 * 1024;
+    /** How much of an unread request body is read and dropped before answering (see keepConnectionUsable). */
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
     private final Request request;
     private final Response response;
@@ -165,24 +167,60 @@ public final class Exchange {
     }
 
     /**
-     * A request body nobody read would be left on the connection: a small one is read and dropped so the client can
-     * reuse the connection; for a large or unknown one the response says {@code Connection: close}, so no client
-     * sends its next request on a connection that is about to be closed.
+     * A request body nobody read (or read only in part, as when it was too large) would be left on the connection.
+     * Up to {@link #DRAIN_LIMIT} bytes are read and dropped, so the client, still sending, gets to read our answer
+     * and may reuse the connection; beyond that the response says {@code Connection: close}.
      */
     private void keepConnectionUsable() {
         if (bodyRead || !declaresLength()) {
             return;
         }
         long declared = request.getLength();
-        if (declared >= 0 && declared <= 64 * 1024) {
+        if (declared <= DRAIN_LIMIT) {
             try (InputStream in = Content.Source.asInputStream(request)) {
-                in.transferTo(OutputStream.nullOutputStream());
-                return;
+                byte[] buffer = new byte[64 * 1024];
+                long dropped = 0;
+                int n;
+                while (dropped <= DRAIN_LIMIT && (n = in.read(buffer)) >= 0) {
+                    dropped += n;
+                }
+                if (dropped <= DRAIN_LIMIT) {
+                    return;
+                }
             } catch (IOException e) {
                 // fall through: the connection is not reusable
             }
         }
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+
+    /** Writes a response body of unknown length straight to the client. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Streams the body (chunked, no Content-Length) so that a large one is never held in memory. Anything that can
+     * fail with an error response must be checked before: once this starts, a failure can only abort the response.
+     */
+    public void stream(int status, String contentType, BodyWriter body) {
+        if (sent) {
+            throw new IllegalStateException("response already sent");
+        }
+        sent = true;
+        keepConnectionUsable();
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        OutputStream out = Content.Sink.asOutputStream(response);
+        try {
+            body.writeTo(out);
+            // Closed only on success: closing ends the response normally, which would pass off a truncated body as whole.
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        callback.succeeded();
     }
 
     public void sendEmpty(int status) {

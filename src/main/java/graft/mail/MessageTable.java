@@ -25,20 +25,34 @@ final class MessageTable {
     }
 
     static void insert(Connection c, Message m) throws SQLException {
+        insert(c, m, content(m));
+    }
+
+    /** @param content the message in stored JSON ({@link #content}), when the caller has it already */
+    static void insert(Connection c, Message m, String content) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO messages (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, m.id().value());
             ps.setString(2, m.mailboxId().toString());
-            bindRest(ps, m, 3);
+            bindRest(ps, m, 3, content);
             ps.executeUpdate();
         }
     }
 
+    /** The stored JSON of a message. */
+    static String content(Message m) {
+        return new String(Json.bytes(g -> MessageJson.writeStored(g, m)), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     static void update(Connection c, Message m) throws SQLException {
+        update(c, m, content(m));
+    }
+
+    static void update(Connection c, Message m, String content) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE messages SET folder_id = ?, change_key = ?, created_at = ?, "
                 + "modified_at = ?, received_at = ?, sent_at = ?, is_draft = ?, is_read = ?, has_attachments = ?, importance = ?, "
                 + "subject = ?, from_address = ?, from_name = ?, internet_message_id = ?, conversation_id = ?, content = ? "
                 + "WHERE id = ? AND mailbox_id = ?")) {
-            int next = bindRest(ps, m, 1);
+            int next = bindRest(ps, m, 1, content);
             ps.setString(next, m.id().value());
             ps.setString(next + 1, m.mailboxId().toString());
             if (ps.executeUpdate() != 1) {
@@ -48,7 +62,7 @@ final class MessageTable {
     }
 
     /** Binds folder_id … content from {@code index} on; returns the next free index. */
-    private static int bindRest(PreparedStatement ps, Message m, int index) throws SQLException {
+    private static int bindRest(PreparedStatement ps, Message m, int index, String content) throws SQLException {
         int i = index;
         ps.setString(i++, m.folderId().value());
         ps.setString(i++, m.changeKey());
@@ -69,7 +83,7 @@ final class MessageTable {
         ps.setString(i++, m.from() == null ? null : m.from().name());
         ps.setString(i++, m.internetMessageId());
         ps.setString(i++, m.conversationId());
-        ps.setString(i++, new String(Json.bytes(g -> MessageJson.writeStored(g, m)), java.nio.charset.StandardCharsets.UTF_8));
+        ps.setString(i++, content);
         return i;
     }
 

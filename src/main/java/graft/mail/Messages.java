@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import graft.http.GraphError;
 import graft.identity.Tenant;
 import graft.identity.User;
+import graft.mime.MimeSource;
 import graft.odata.Column;
 import graft.odata.Filter;
 import graft.odata.ODataQueryException;
@@ -65,7 +66,11 @@ public final class Messages {
 
     /** A new draft, or a message in the given folder (POST to a folder's messages), with Graph's defaults. */
     public Message create(Tenant tenant, User owner, FolderId folder, JsonNode json) {
-        MessageInput input = MessageInput.parse(json, true, names(tenant));
+        return create(tenant, owner, folder, MessageInput.parse(json, true, names(tenant)));
+    }
+
+    /** A new message from a parsed body (JSON or MIME), in Drafts unless {@code folder} is given. */
+    Message create(Tenant tenant, User owner, FolderId folder, MessageInput input) {
         Message.Builder b = newMessage(owner, folder == null ? FolderId.of(owner.id(), WellKnownFolder.DRAFTS) : folder, tenant);
         input.applyTo(b);
         Message m = b.build();
@@ -97,6 +102,11 @@ public final class Messages {
         b.conversationId = "AAQk" + token(24);
         b.conversationIndex = conversationIndex(now);
         return b;
+    }
+
+    /** The message as RFC 5322 MIME ({@code GET .../$value}), streamed with its attachments. */
+    public MimeSource mime(Message m) {
+        return StoredMime.message(db, m);
     }
 
     public Message get(User owner, MessageId id) {

@@ -3,13 +3,11 @@ package graft.mail;
 import com.fasterxml.jackson.databind.JsonNode;
 import graft.delivery.Outbox;
 import graft.http.GraphError;
-import graft.http.Json;
 import graft.identity.Caller;
 import graft.identity.Tenant;
 import graft.identity.User;
 import graft.store.Database;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -56,7 +54,11 @@ public final class Sending {
     }
 
     public void sendMail(Caller caller, User owner, JsonNode json, boolean saveToSentItems) {
-        MessageInput input = MessageInput.parse(json, true, Messages.names(caller.tenant()));
+        sendMail(caller, owner, MessageInput.parse(json, true, Messages.names(caller.tenant())), saveToSentItems);
+    }
+
+    /** sendMail with a parsed message (JSON or MIME). */
+    void sendMail(Caller caller, User owner, MessageInput input, boolean saveToSentItems) {
         Message.Builder b = messages.newMessage(owner, FolderId.of(owner.id(), WellKnownFolder.DRAFTS), caller.tenant());
         input.applyTo(b);
         Message message = b.build();
@@ -103,11 +105,13 @@ public final class Sending {
         Message sent = b.build();
         String attachmentsOf = draft.id().value();
 
+        // One serialisation of the sent message serves its Sent Items row and its outbox submission.
+        String sentJson = MessageTable.content(sent);
         if (saveToSentItems) {
             if (stored) {
-                MessageTable.update(c, sent);
+                MessageTable.update(c, sent, sentJson);
             } else {
-                MessageTable.insert(c, sent);
+                MessageTable.insert(c, sent, sentJson);
             }
         } else if (stored) {
             MessageTable.delete(c, owner.id(), draft.id());
@@ -125,8 +129,7 @@ public final class Sending {
             }
         }
         if (!external.isEmpty()) {
-            String json = new String(Json.bytes(g -> MessageJson.writeStored(g, sent)), StandardCharsets.UTF_8);
-            String submission = Outbox.enqueue(c, tenant.id(), owner.id(), sent.id().value(), json, external, now.toEpochMilli());
+            String submission = Outbox.enqueue(c, tenant.id(), owner.id(), sent.id().value(), sentJson, external, now.toEpochMilli());
             AttachmentTable.copyAll(c, attachmentsOf, submission);
         }
         if (!saveToSentItems) {

@@ -59,21 +59,43 @@ public final class Main implements Runnable {
             if (dataDir != null) {
                 cfg = cfg.withDataDir(dataDir);
             }
-            App app = App.start(cfg);
+            App app;
+            try {
+                app = App.start(cfg);
+            } catch (Exception e) {
+                System.err.println("graft: cannot start: " + causes(e));
+                return 1;
+            }
             CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    app.close();
-                } catch (Exception e) {
-                    System.err.println("graft: error while stopping: " + e);
-                } finally {
-                    stopped.countDown();
-                }
-            }));
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        app.close();
+                    } catch (Exception e) {
+                        System.err.println("graft: error while stopping: " + e);
+                    } finally {
+                        stopped.countDown();
+                    }
+                }));
+            } catch (IllegalStateException shuttingDown) {
+                app.close(); // asked to stop while it was starting
+                return 0;
+            }
             System.out.println(Banner.text(app, config == null, (System.nanoTime() - started) / 1_000_000));
             System.out.flush();
             stopped.await();
             return 0;
+        }
+
+        /** "address in use: 0.0.0.0:8080" rather than a stack trace: what failed, down to the root cause. */
+        private static String causes(Throwable e) {
+            StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                if (c.getMessage() != null && !out.toString().contains(c.getMessage())) {
+                    out.append(": ").append(c.getMessage());
+                }
+            }
+            return out.toString();
         }
     }
 }

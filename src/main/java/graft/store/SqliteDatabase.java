@@ -8,6 +8,7 @@ import org.sqlite.SQLiteConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * Embedded SQLite in WAL mode with {@code synchronous=FULL}, so a committed transaction survives a crash.
@@ -26,19 +28,32 @@ public final class SqliteDatabase implements Database {
     private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
     private static final int MAX_GROUP = 256;
     private static final int READERS = 4;
+    /** Checkpoints run on their own thread at most this often, so a commit never waits for one. */
+    private static final long CHECKPOINT_INTERVAL_MS = 100;
+    /** Backstop: past this many WAL pages the writer checkpoints itself, should the background ones fall behind. */
+    private static final int WRITER_CHECKPOINT_PAGES = 20_000;
 
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private final LinkedBlockingQueue<PendingWrite<?>> writes = new LinkedBlockingQueue<>();
     private final Connection writer;
     private final Thread writerThread;
+    private final Connection checkpointConnection;
+    private final Thread checkpointThread;
+    private final Semaphore checkpointDue = new Semaphore(0);
     private final LocalSignals signals = new LocalSignals();
     private volatile boolean closed;
 
     private SqliteDatabase(String url) throws SQLException {
-        this.writer = open(url, false);
+        this.writer = StatementCache.wrap(open(url, false));
         for (int i = 0; i < READERS; i++) {
-            readers.add(open(url, true));
+            readers.add(StatementCache.wrap(open(url, true)));
         }
+        try (Statement s = writer.createStatement()) {
+            s.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_PAGES);
+        }
+        writer.commit();
+        this.checkpointConnection = openForCheckpoints(url);
+        this.checkpointThread = Thread.ofPlatform().name("sqlite-checkpoint").daemon().start(this::checkpointLoop);
         this.writerThread = Thread.ofPlatform().name("sqlite-writer").daemon().start(this::writeLoop);
     }
 
@@ -71,6 +86,14 @@ public final class SqliteDatabase implements Database {
         Connection c = config.createConnection(url);
         c.setAutoCommit(false);
         return c;
+    }
+
+    /** Outside any transaction: the writer holds the write lock between its groups, a checkpoint needs none. */
+    private static Connection openForCheckpoints(String url) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(10_000);
+        return config.createConnection(url);
     }
 
     @Override
@@ -152,6 +175,9 @@ public final class SqliteDatabase implements Database {
                 group.add(first);
                 writes.drainTo(group, MAX_GROUP - 1);
                 commitGroup(group);
+                if (checkpointDue.availablePermits() == 0) {
+                    checkpointDue.release();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -165,15 +191,17 @@ public final class SqliteDatabase implements Database {
     }
 
     private void commitGroup(List<PendingWrite<?>> group) {
-        try (Statement s = writer.createStatement()) {
+        try (PreparedStatement savepoint = writer.prepareStatement("SAVEPOINT w");
+             PreparedStatement release = writer.prepareStatement("RELEASE w");
+             PreparedStatement rollbackTo = writer.prepareStatement("ROLLBACK TO w")) {
             for (PendingWrite<?> p : group) {
-                s.execute("SAVEPOINT w");
+                savepoint.execute();
                 try {
                     p.runOn(writer);
-                    s.execute("RELEASE w");
+                    release.execute();
                 } catch (RuntimeException | SQLException e) {
-                    s.execute("ROLLBACK TO w");
-                    s.execute("RELEASE w");
+                    rollbackTo.execute();
+                    release.execute();
                     p.failure = e;
                 }
             }
@@ -190,6 +218,31 @@ public final class SqliteDatabase implements Database {
         group.forEach(PendingWrite::complete);
     }
 
+    /**
+     * Copies committed pages from the WAL into the database file beside the writer (a passive checkpoint waits for
+     * no one), instead of inside the commit that happens to cross the WAL's size limit, which made its group wait.
+     */
+    private void checkpointLoop() {
+        try (Statement s = checkpointConnection.createStatement()) {
+            while (!closed) {
+                if (!checkpointDue.tryAcquire(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                checkpointDue.drainPermits();
+                try {
+                    s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+                } catch (SQLException e) {
+                    log.warn("WAL checkpoint failed: {}", e.getMessage());
+                }
+                Thread.sleep(CHECKPOINT_INTERVAL_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException e) {
+            log.warn("WAL checkpoints stopped; the writer checkpoints by itself", e);
+        }
+    }
+
     private static void rollbackQuietly(Connection c) {
         try {
             c.rollback();
@@ -203,11 +256,14 @@ public final class SqliteDatabase implements Database {
         closed = true;
         try {
             writerThread.join(5_000);
+            checkpointThread.interrupt(); // it has nothing to finish
+            checkpointThread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         List<Connection> all = new ArrayList<>(readers);
         all.add(writer);
+        all.add(checkpointConnection);
         for (Connection c : all) {
             try {
                 c.close();

@@ -21,6 +21,14 @@ public final class Json {
         void write(JsonGenerator g) throws IOException;
     }
 
+    /** Writes JSON straight to {@code out}, which stays open. */
+    public static void write(java.io.OutputStream out, Writer writer) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            writer.write(g);
+        }
+    }
+
     public static byte[] bytes(Writer writer) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {

@@ -3,15 +3,15 @@ package graft.mail;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
-import java.util.Base64;
+import java.io.InputStream;
 
 /** Graph's JSON form of fileAttachment and itemAttachment. */
 final class AttachmentJson {
     private AttachmentJson() {
     }
 
-    static void write(JsonGenerator g, Attachments.Loaded loaded) throws IOException {
-        Attachment a = loaded.attachment();
+    /** File content is streamed into {@code contentBytes} as base64, a chunk at a time. */
+    static void write(JsonGenerator g, Attachment a, Attachments attachments) throws IOException {
         g.writeStringField("@odata.type", a.odataType());
         if (a.kind() == Attachment.Kind.FILE) {
             g.writeStringField("@odata.mediaContentType", a.contentType());
@@ -25,7 +25,10 @@ final class AttachmentJson {
         if (a.kind() == Attachment.Kind.FILE) {
             g.writeStringField("contentId", a.contentId());
             g.writeNullField("contentLocation");
-            g.writeStringField("contentBytes", Base64.getEncoder().encodeToString(loaded.content()));
+            g.writeFieldName("contentBytes");
+            try (InputStream in = attachments.content(a)) {
+                g.writeBinary(in, (int) a.size());
+            }
         }
     }
 }

@@ -6,7 +6,6 @@ import graft.identity.Caller;
 import graft.identity.Permission;
 import graft.identity.User;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** {@code .../messages/{id}/attachments[/{id}[/$value]]} and {@code .../attachments/createUploadSession}. */
@@ -26,12 +25,12 @@ final class AttachmentRoutes {
             switch (ex.method()) {
                 case "GET" -> {
                     Permission.MAIL_READ.require(caller);
-                    MailResponses.attachments(ex, owner, id, attachments.list(owner, id));
+                    MailResponses.attachments(ex, owner, id, attachments.list(owner, id), attachments);
                 }
                 case "POST" -> {
                     Permission.MAIL_WRITE.require(caller);
                     Attachment added = attachments.add(caller.tenant(), owner, id, RequestBodies.jsonBody(ex, true));
-                    MailResponses.attachment(ex, 201, owner, id, attachments.get(owner, id, added.id()));
+                    MailResponses.attachment(ex, 201, owner, id, added, attachments);
                 }
                 default -> throw GraphError.methodNotAllowed();
             }
@@ -50,11 +49,15 @@ final class AttachmentRoutes {
         if (rest.size() == 2 && rest.get(1).name().equals("$value")) {
             RequestBodies.method(ex, "GET");
             Permission.MAIL_READ.require(caller);
-            Attachments.Loaded loaded = attachments.get(owner, id, attachmentId);
-            if (loaded.content() == null) {
-                ex.send(200, "application/json", loaded.attachment().item().getBytes(StandardCharsets.UTF_8));
+            Attachment a = attachments.get(owner, id, attachmentId);
+            if (a.kind() == Attachment.Kind.ITEM) {
+                ex.stream(200, "text/plain", attachments.itemMime(a)::writeTo);
             } else {
-                ex.send(200, loaded.attachment().contentType(), loaded.content());
+                ex.stream(200, a.contentType(), out -> {
+                    try (var in = attachments.content(a)) {
+                        in.transferTo(out);
+                    }
+                });
             }
             return;
         }
@@ -62,7 +65,7 @@ final class AttachmentRoutes {
         switch (ex.method()) {
             case "GET" -> {
                 Permission.MAIL_READ.require(caller);
-                MailResponses.attachment(ex, 200, owner, id, attachments.get(owner, id, attachmentId));
+                MailResponses.attachment(ex, 200, owner, id, attachments.get(owner, id, attachmentId), attachments);
             }
             case "DELETE" -> {
                 Permission.MAIL_WRITE.require(caller);

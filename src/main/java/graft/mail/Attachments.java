@@ -7,6 +7,7 @@ import graft.identity.User;
 import graft.store.Database;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -26,10 +27,6 @@ public final class Attachments {
         this.db = db;
         this.clock = clock;
         this.maxMessageSize = maxMessageSize;
-    }
-
-    /** An attachment with its content: the bytes of a file, or null for an item. */
-    public record Loaded(Attachment attachment, byte[] content) {
     }
 
     public Attachment add(Tenant tenant, User owner, MessageId messageId, JsonNode json) {
@@ -75,22 +72,28 @@ public final class Attachments {
         MessageTable.update(c, b.build());
     }
 
-    public List<Loaded> list(User owner, MessageId messageId) {
+    public List<Attachment> list(User owner, MessageId messageId) {
         return db.read(c -> {
             MessageTable.find(c, owner.id(), messageId).orElseThrow(GraphError::itemNotFound);
-            List<Loaded> out = new java.util.ArrayList<>();
-            for (Attachment a : AttachmentTable.list(c, messageId.value())) {
-                out.add(load(c, a));
-            }
-            return out;
+            return AttachmentTable.list(c, messageId.value());
         });
     }
 
-    public Loaded get(User owner, MessageId messageId, AttachmentId id) {
+    public Attachment get(User owner, MessageId messageId, AttachmentId id) {
         return db.read(c -> {
             MessageTable.find(c, owner.id(), messageId).orElseThrow(GraphError::itemNotFound);
-            return load(c, AttachmentTable.find(c, messageId.value(), id).orElseThrow(GraphError::itemNotFound));
+            return AttachmentTable.find(c, messageId.value(), id).orElseThrow(GraphError::itemNotFound);
         });
+    }
+
+    /** An item attachment's message as MIME. */
+    public graft.mime.MimeSource itemMime(Attachment a) {
+        return StoredMime.item(db, a);
+    }
+
+    /** A file attachment's content, read chunk by chunk as the stream is consumed. */
+    public InputStream content(Attachment a) {
+        return new BlobInputStream(db, a.blobId());
     }
 
     public void delete(User owner, MessageId messageId, AttachmentId id) {
@@ -100,9 +103,5 @@ public final class Attachments {
             touch(c, m);
             return null;
         });
-    }
-
-    private static Loaded load(Connection c, Attachment a) throws SQLException {
-        return new Loaded(a, a.blobId() == null ? null : BlobTable.read(c, a.blobId()));
     }
 }

@@ -155,23 +155,24 @@ final class MailResponses {
         g.writeBooleanField("isHidden", f.isHidden());
     }
 
-    static void attachment(Exchange ex, int status, User owner, MessageId message, Attachments.Loaded a) {
-        ex.send(status, ODATA_JSON, Json.bytes(g -> {
+    /** Streamed: a file attachment's content may be far larger than what should sit in memory. */
+    static void attachment(Exchange ex, int status, User owner, MessageId message, Attachment a, Attachments attachments) {
+        ex.stream(status, ODATA_JSON, out -> Json.write(out, g -> {
             g.writeStartObject();
             g.writeStringField("@odata.context", context(ex, owner, "messages('" + message.value() + "')/attachments/$entity"));
-            AttachmentJson.write(g, a);
+            AttachmentJson.write(g, a, attachments);
             g.writeEndObject();
         }));
     }
 
-    static void attachments(Exchange ex, User owner, MessageId message, List<Attachments.Loaded> list) {
-        ex.send(200, ODATA_JSON, Json.bytes(g -> {
+    static void attachments(Exchange ex, User owner, MessageId message, List<Attachment> list, Attachments attachments) {
+        ex.stream(200, ODATA_JSON, out -> Json.write(out, g -> {
             g.writeStartObject();
             g.writeStringField("@odata.context", context(ex, owner, "messages('" + message.value() + "')/attachments"));
             g.writeArrayFieldStart("value");
-            for (Attachments.Loaded a : list) {
+            for (Attachment a : list) {
                 g.writeStartObject();
-                AttachmentJson.write(g, a);
+                AttachmentJson.write(g, a, attachments);
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -36,6 +36,12 @@ public final class StoredMime implements AttachmentContent {
         return MimeRenderer.prepare(m, db.read(c -> AttachmentTable.list(c, submissionId)), new StoredMime(db));
     }
 
+    /** An item attachment as the message it holds (contract §1.11: $value of an attachment is its raw form). */
+    public static MimeSource item(Database db, Attachment item) {
+        StoredMime content = new StoredMime(db);
+        return MimeRenderer.prepare(content.item(item), java.util.List.of(), content);
+    }
+
     @Override
     public InputStream open(Attachment file) {
         return file.blobId() == null ? InputStream.nullInputStream() : new BlobInputStream(db, file.blobId());

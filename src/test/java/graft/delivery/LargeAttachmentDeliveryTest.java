@@ -120,6 +120,7 @@ class LargeAttachmentDeliveryTest {
         URI uploadUrl = URI.create(DeliveryTests.json(session.body()).path("uploadUrl").asText());
 
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        String attachmentId = null;
         for (int i = 0, from = 0; from < SIZE; i++) {
             byte[] c = chunk(i);
             sent.update(c);
@@ -128,7 +129,24 @@ class LargeAttachmentDeliveryTest {
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(c)).build(), HttpResponse.BodyHandlers.ofString());
             from += c.length;
             assertThat(put.statusCode()).as(put.body()).isEqualTo(from == SIZE ? 201 : 200);
+            if (from == SIZE) {
+                attachmentId = put.headers().firstValue("Location").orElseThrow().replaceAll(".*Attachments\\('([^']+)'\\)$", "$1");
+            }
         }
+        String expected = HexFormat.of().formatHex(((MessageDigest) sent.clone()).digest());
+        // Reading it back through Graph streams it too: the capped process must survive a 100 MB $value.
+        HttpResponse<InputStream> value = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + users
+                        + "/messages/" + id + "/attachments/" + attachmentId + "/$value")).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(value.statusCode()).isEqualTo(200);
+        MessageDigest readBack = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = value.body()) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                readBack.update(buf, 0, n);
+            }
+        }
+        assertThat(HexFormat.of().formatHex(readBack.digest())).isEqualTo(expected);
         HttpResponse<String> sendDraft = send("POST", port, users + "/messages/" + id + "/send", token, null, "");
         assertThat(sendDraft.statusCode()).as(sendDraft.body()).isEqualTo(202);
 

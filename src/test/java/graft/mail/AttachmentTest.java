@@ -165,6 +165,9 @@ class AttachmentTest {
         assertThat(added).isInstanceOf(ItemAttachment.class);
         assertThat(added.getName()).isEqualTo("Attached message");
         assertThat(added.getSize()).isPositive();
+        HttpResponse<String> raw = server.call("GET", "/v1.0/me/messages/" + draft.getId() + "/attachments/" + added.getId() + "/$value", aliceToken, null);
+        assertThat(raw.statusCode()).isEqualTo(200);
+        assertThat(raw.body()).contains("Subject: Inner").contains("Body of Inner");
     }
 
     @Test

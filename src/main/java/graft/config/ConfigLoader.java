@@ -80,7 +80,7 @@ public final class ConfigLoader {
     }
 
     private static DeliveryConfig delivery(YamlNode node) {
-        node.allowOnly(Set.of("relay", "retry", "workers", "claimLease"));
+        node.allowOnly(Set.of("relay", "retry", "workers", "claimLease", "traceRetention"));
         Optional<DeliveryConfig.Relay> relay = Optional.empty();
         if (node.has("relay")) {
             YamlNode r = node.child("relay");
@@ -121,7 +121,8 @@ public final class ConfigLoader {
         if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new ConfigException(node.child("claimLease").path() + ": must be at least PT1S, got " + lease);
         }
-        return new DeliveryConfig(relay, retry, workers, lease);
+        Duration retention = node.optionalDuration("traceRetention").orElse(DeliveryConfig.DEFAULT_TRACE_RETENTION);
+        return new DeliveryConfig(relay, retry, workers, lease, retention);
     }
 
     private static HttpConfig http(YamlNode node, Path baseDir) {

@@ -5,15 +5,19 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Outbound delivery: the smarthost (absent = nothing can be relayed), the retry policy, the workers per node, and how
- * long a worker's claim on outbox entries lasts: when its node dies, another node takes the entries over after that.
+ * Outbound delivery: the smarthost (absent = nothing can be relayed), the retry policy, the workers per node, how
+ * long a worker's claim on outbox entries lasts (when its node dies, another node takes the entries over after
+ * that), and how long the trace of a finished delivery is kept.
  */
-public record DeliveryConfig(Optional<Relay> relay, Retry retry, int workers, Duration claimLease) {
+public record DeliveryConfig(Optional<Relay> relay, Retry retry, int workers, Duration claimLease, Duration traceRetention) {
     /** Postfix's defaults: first retry after about 5 minutes, backoff capped at about an hour, give up after 5 days. */
     public static final Retry DEFAULT_RETRY = new Retry(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5));
     /** Well above what one SMTP transaction takes with a healthy relay; a dead node's mail waits at most this long. */
     public static final Duration DEFAULT_CLAIM_LEASE = Duration.ofMinutes(5);
-    public static final DeliveryConfig DEFAULT = new DeliveryConfig(Optional.empty(), DEFAULT_RETRY, 4, DEFAULT_CLAIM_LEASE);
+    /** Long enough to answer "what happened to my mail last week"; the outbox must not grow for ever. */
+    public static final Duration DEFAULT_TRACE_RETENTION = Duration.ofDays(30);
+    public static final DeliveryConfig DEFAULT = new DeliveryConfig(Optional.empty(), DEFAULT_RETRY, 4, DEFAULT_CLAIM_LEASE,
+            DEFAULT_TRACE_RETENTION);
 
     public enum Tls { NONE, STARTTLS, IMPLICIT }
 

@@ -37,6 +37,8 @@ public final class Delivery implements AutoCloseable {
     /** The channel on which a send announces new outbox entries to the workers of every node. */
     static final String OUTBOX_CHANNEL = "graft_outbox";
     private static final int SUBMISSIONS_PER_CLAIM = 16;
+    private static final int PRUNE_BATCH = 500;
+    private static final long PRUNE_INTERVAL_MS = Duration.ofHours(1).toMillis();
     /** Signals may be lost (a node reconnecting to the database): look anyway this often. */
     private static final long SAFETY_POLL_MS = 10_000;
     private static final long MIN_BACKOFF_MS = 500;
@@ -53,6 +55,8 @@ public final class Delivery implements AutoCloseable {
     private final int workerCount;
     /** How long a claim lasts; a worker stops starting new attempts at half of it and gives the rest back. */
     private final long leaseMillis;
+    private final long traceRetentionMillis;
+    private long nextPruneAt;
     private final DeliveryMetrics metrics = new DeliveryMetrics();
     private final Semaphore wakeups = new Semaphore(0);
     private final String node = UUID.randomUUID().toString().substring(0, 8);
@@ -69,6 +73,7 @@ public final class Delivery implements AutoCloseable {
         this.tenantDomains = config.tenants().stream().collect(Collectors.toUnmodifiableMap(TenantConfig::id, TenantConfig::domain));
         this.workerCount = config.delivery().workers();
         this.leaseMillis = config.delivery().claimLease().toMillis();
+        this.traceRetentionMillis = config.delivery().traceRetention().toMillis();
     }
 
     public synchronized void start() {
@@ -115,6 +120,9 @@ public final class Delivery implements AutoCloseable {
         try (SmtpRelay.Channel channel = relay.map(SmtpRelay::channel).orElse(null)) {
             while (running) {
                 try {
+                    if (index == 0) {
+                        pruneIfDue();
+                    }
                     if (!workOnce(index, channel)) {
                         idle(channel);
                     }
@@ -135,6 +143,22 @@ public final class Delivery implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The first worker forgets old finished deliveries, an hour apart, in small batches. */
+    private void pruneIfDue() {
+        long now = clock.millis();
+        if (now < nextPruneAt) {
+            return;
+        }
+        int removed;
+        do {
+            removed = db.write(c -> Outbox.prune(c, now - traceRetentionMillis, PRUNE_BATCH));
+            if (removed > 0) {
+                log.info("pruned {} finished deliveries older than {} from the trace", removed, Duration.ofMillis(traceRetentionMillis));
+            }
+        } while (removed == PRUNE_BATCH && running);
+        nextPruneAt = now + PRUNE_INTERVAL_MS;
     }
 
     /** @return whether there was anything to do */

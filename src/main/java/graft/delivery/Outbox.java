@@ -1,5 +1,6 @@
 package graft.delivery;
 
+import graft.mail.AttachmentTable;
 import graft.store.Database;
 
 import java.sql.Connection;
@@ -210,6 +211,42 @@ public final class Outbox {
             ps.setLong(4, id);
             return ps.executeUpdate() == 1;
         }
+    }
+
+    /**
+     * Forgets finished deliveries (delivered, bounced, captured) whose trace is older than {@code doneBefore}, at
+     * most {@code limit} entries, then the submissions and attachment copies no entry refers to any more.
+     * @return how many entries were removed
+     */
+    static int prune(Connection c, long doneBefore, int limit) throws SQLException {
+        int removed;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox "
+                + "WHERE done_at IS NOT NULL AND done_at < ? ORDER BY done_at LIMIT ?)")) {
+            ps.setLong(1, doneBefore);
+            ps.setInt(2, limit);
+            removed = ps.executeUpdate();
+        }
+        if (removed == 0) {
+            return 0;
+        }
+        List<String> orphans = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.id FROM submissions s "
+                + "WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.submission_id = s.id) LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    orphans.add(rs.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM submissions WHERE id = ?")) {
+            for (String id : orphans) {
+                AttachmentTable.deleteAll(c, id);
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+        }
+        return removed;
     }
 
     /** The earliest time any pending entry is due, or null when nothing is pending. */

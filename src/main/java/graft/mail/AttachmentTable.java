@@ -67,7 +67,7 @@ public final class AttachmentTable {
         }
     }
 
-    static void deleteAll(Connection c, String ownerId) throws SQLException {
+    public static void deleteAll(Connection c, String ownerId) throws SQLException {
         for (Attachment a : list(c, ownerId)) {
             delete(c, a);
         }

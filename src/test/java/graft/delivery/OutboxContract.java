@@ -133,6 +133,36 @@ public interface OutboxContract {
         assertThat(states(ids)).containsExactly(Outbox.DELIVERED, Outbox.DEFERRED, Outbox.QUEUED);
     }
 
+    @Test
+    default void finishedEntriesOlderThanTheRetentionArePrunedWithTheirSubmission() {
+        long t = WINDOWS.addAndGet(-WINDOW);
+        List<Long> old = enqueue(db(), t, "old@example.net");
+        List<Long> pending = enqueue(db(), t, "pending@example.net");
+        String token = "pruner-" + UUID.randomUUID();
+        List<Outbox.Submission> claimed = db().write(c -> Outbox.claim(c, db().dialect(), token, 10, t, t + 60_000));
+        db().write(c -> Outbox.record(c, token, claimed.stream().flatMap(s -> s.entries().stream())
+                .filter(e -> old.contains(e.id()))
+                .map(e -> new Outbox.Result(e.id(), Outbox.DELIVERED, "250 ok", true, null)).toList(), t + 1));
+        db().write(c -> {
+            Outbox.release(c, token);
+            return null;
+        });
+
+        int removed = db().write(c -> Outbox.prune(c, t + 2, 1000));
+
+        assertThat(removed).isGreaterThanOrEqualTo(1);
+        assertThat(states(old)).containsOnlyNulls();
+        assertThat(states(pending)).containsOnly(Outbox.QUEUED);
+        long orphans = db().read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM submissions s WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM outbox o WHERE o.submission_id = s.id)"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        assertThat(orphans).as("submissions left without entries").isZero();
+    }
+
     private List<Long> enqueue(Database db, long t, String... recipients) {
         String submission = db.write(c -> Outbox.enqueue(c, UUID.randomUUID(), UUID.randomUUID(), "m-" + UUID.randomUUID(),
                 "{\"subject\":\"contract\"}", List.of(recipients), t));

@@ -27,7 +27,7 @@ final class Banner {
         out.append("\nGet a token and send a first mail:\n\n");
         out.append("  TOKEN=$(curl -s ").append(base).append('/').append(tenant.id()).append("/oauth2/v2.0/token \\\n")
                 .append("    -d grant_type=client_credentials -d client_id=").append(a.clientId())
-                .append(" -d client_secret=").append(a.clientSecret()).append(" \\\n")
+                .append(" -d client_secret=").append(demo ? a.clientSecret() : "<client secret>").append(" \\\n")
                 .append("    --data-urlencode scope=https://graph.microsoft.com/.default | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')\n\n");
         out.append("  curl -i ").append(base).append("/v1.0/users/").append(from).append("/sendMail \\\n")
                 .append("    -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\\n")

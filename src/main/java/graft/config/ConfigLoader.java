@@ -84,7 +84,7 @@ public final class ConfigLoader {
         Optional<DeliveryConfig.Relay> relay = Optional.empty();
         if (node.has("relay")) {
             YamlNode r = node.child("relay");
-            r.allowOnly(Set.of("host", "port", "tls", "username", "password", "trustAll", "trustCertificate"));
+            r.allowOnly(Set.of("host", "port", "tls", "username", "password", "trustAll", "trustCertificate", "allowPlaintextAuth"));
             String tlsText = r.optionalText("tls").orElse("none");
             DeliveryConfig.Tls tls;
             try {
@@ -98,12 +98,18 @@ public final class ConfigLoader {
             if (user.isPresent() != password.isPresent()) {
                 throw new ConfigException(r.path() + ": username and password go together");
             }
+            String host = r.requireText("host");
+            boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+            if (user.isPresent() && tls == DeliveryConfig.Tls.NONE && !loopback && !r.optionalBoolean("allowPlaintextAuth").orElse(false)) {
+                throw new ConfigException(r.child("username").path() + ": with tls: none the password would cross the network in clear"
+                        + " text; use tls: starttls or implicit (or set allowPlaintextAuth: true if that is really meant)");
+            }
             boolean trustAll = r.optionalBoolean("trustAll").orElse(false);
             Optional<Path> pinned = r.optionalText("trustCertificate").map(Path::of);
             if (pinned.isPresent() && !Files.isReadable(pinned.get())) {
                 throw new ConfigException(r.child("trustCertificate").path() + ": cannot read '" + pinned.get() + "'");
             }
-            relay = Optional.of(new DeliveryConfig.Relay(r.requireText("host"), r.optionalPort("port").orElse(defaultPort), tls, user, password,
+            relay = Optional.of(new DeliveryConfig.Relay(host, r.optionalPort("port").orElse(defaultPort), tls, user, password,
                     new DeliveryConfig.Trust(trustAll, pinned)));
         }
         DeliveryConfig.Retry retry = DeliveryConfig.DEFAULT_RETRY;

@@ -30,6 +30,11 @@ public record DeliveryConfig(Optional<Relay> relay, Retry retry, int workers, Du
         public Relay(String host, int port, Tls tls, Optional<String> username, Optional<String> password) {
             this(host, port, tls, username, password, Trust.SYSTEM);
         }
+
+        @Override
+        public String toString() {
+            return "Relay[" + host + ":" + port + ", tls=" + tls + ", username=" + username.orElse("-") + "]"; // never the password
+        }
     }
 
     public record Trust(boolean all, Optional<Path> certificate) {

@@ -26,7 +26,8 @@ public final class DemoConfig {
                         List.of("Mail.Send", "Mail.ReadWrite", "User.Read.All"),
                         List.of("Mail.Send", "Mail.ReadWrite", "Mail.Read", "User.Read"))),
                 TenantConfig.Outbound.CAPTURE, List.of());
-        return new GraftConfig(new HttpConfig("0.0.0.0", HttpConfig.DEFAULT_PORT, Optional.of(HttpConfig.DEFAULT_HTTPS_PORT), Optional.empty()),
+        // The demo's credentials are public: it listens on this machine only.
+        return new GraftConfig(new HttpConfig("127.0.0.1", HttpConfig.DEFAULT_PORT, Optional.of(HttpConfig.DEFAULT_HTTPS_PORT), Optional.empty()),
                 dataDir, StoreConfig.SQLITE, DeliveryConfig.DEFAULT, new AdminConfig(Optional.of(ADMIN_TOKEN)), List.of(tenant));
     }
 }

@@ -9,6 +9,11 @@ import java.util.Optional;
 public record StoreConfig(Optional<String> url, String user, String password, int poolSize) {
     public static final StoreConfig SQLITE = new StoreConfig(Optional.empty(), null, null, 16);
 
+    @Override
+    public String toString() {
+        return "StoreConfig[" + url.orElse("sqlite") + ", user=" + user + ", poolSize=" + poolSize + "]"; // never the password
+    }
+
     public boolean postgres() {
         return url.isPresent();
     }

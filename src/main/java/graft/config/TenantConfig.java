@@ -19,6 +19,10 @@ public record TenantConfig(UUID id, String domain, List<UserConfig> users, List<
     public enum Outbound { CAPTURE, RELAY }
 
     public record UserConfig(String userPrincipalName, String displayName, String password) {
+        @Override
+        public String toString() {
+            return "UserConfig[" + userPrincipalName + "]"; // never the password
+        }
     }
 
     /**
@@ -30,6 +34,11 @@ public record TenantConfig(UUID id, String domain, List<UserConfig> users, List<
         public ApplicationConfig {
             roles = List.copyOf(roles);
             scopes = List.copyOf(scopes);
+        }
+
+        @Override
+        public String toString() {
+            return "ApplicationConfig[" + clientId + ", roles=" + roles + ", scopes=" + scopes + "]"; // never the secret
         }
     }
 }

@@ -176,7 +176,7 @@ public final class Delivery implements AutoCloseable {
                 if (!running || clock.millis() > leaseUntil - leaseMillis / 2) {
                     break;
                 }
-                attempts.add(deliver(s, channel));
+                attempts.add(deliverOrDefer(s, channel));
             }
         } finally {
             // One transaction records the whole claim: fewer fsyncs per message. A crash before it commits means
@@ -227,6 +227,32 @@ public final class Delivery implements AutoCloseable {
     /** What one submission came to, before it is recorded. */
     private record Attempt(Outbox.Submission submission, Message original, String originalHeaders, List<Outbox.Result> results,
                            Map<Long, Bounces.Failure> failures, Instant at) {
+    }
+
+    /**
+     * One submission that cannot even be prepared (say its stored message cannot be read) is deferred like a
+     * temporary failure with a backoff, so it does not stand first in line at every claim and hold up the rest.
+     * Once its lifetime is over it simply ends as bounced: with no readable message there is no report to write.
+     */
+    private Attempt deliverOrDefer(Outbox.Submission s, SmtpRelay.Channel channel) {
+        try {
+            return deliver(s, channel);
+        } catch (RuntimeException e) {
+            if (e instanceof StoreException) {
+                throw e; // the store is the problem, not this submission
+            }
+            log.error("cannot prepare submission {} for delivery; deferring it", s.id(), e);
+            Instant now = clock.instant();
+            String reply = "451 4.3.0 local error: " + e.getClass().getSimpleName();
+            List<Outbox.Result> results = s.entries().stream().map(entry -> {
+                Instant queuedAt = Instant.ofEpochMilli(entry.createdAt());
+                return retry.expired(queuedAt, now)
+                        ? new Outbox.Result(entry.id(), Outbox.BOUNCED, reply, true, null)
+                        : new Outbox.Result(entry.id(), Outbox.DEFERRED, reply, true,
+                        retry.nextAttempt(entry.attempts() + 1, queuedAt, now).toEpochMilli());
+            }).toList();
+            return new Attempt(s, null, "", results, Map.of(), now);
+        }
     }
 
     private Attempt deliver(Outbox.Submission s, SmtpRelay.Channel channel) {

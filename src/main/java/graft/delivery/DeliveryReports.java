@@ -1,7 +1,6 @@
 package graft.delivery;
 
 import graft.mail.Message;
-import graft.mime.MimeRenderer;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,11 +40,5 @@ public final class DeliveryReports {
                 return rs.next() ? Optional.of(new Report(rs.getString(1), rs.getString(2))) : Optional.empty();
             }
         }
-    }
-
-    /** The MIME form of any stored message: a report when it is one, the plain rendering otherwise. */
-    public static byte[] mime(Connection c, Message m) throws SQLException {
-        Optional<Report> r = find(c, m);
-        return r.isPresent() ? MimeRenderer.renderReport(m, r.get().deliveryStatus(), r.get().originalHeaders()) : MimeRenderer.render(m);
     }
 }

@@ -13,6 +13,9 @@ import java.util.List;
  * between messages while there is work, and opened again when the server dropped it.
  */
 public final class SmtpRelay {
+    /** RFC 5321 4.5.3.1.8: a server must accept 100 recipients per transaction, and may refuse more (452). */
+    static final int MAX_RECIPIENTS_PER_TRANSACTION = 100;
+
     /** Like Postfix's connection reuse limits: a connection carries at most this many transactions. */
     static final int MAX_TRANSACTIONS_PER_CONNECTION = 1000;
     static final long MAX_IDLE_NANOS = 30_000_000_000L;
@@ -59,8 +62,23 @@ public final class SmtpRelay {
             return send(mailFrom, recipients, MimeSource.of(message));
         }
 
-        /** As {@link #send(String, List, byte[])}, with the message streamed into DATA as it is rendered. */
+        /**
+         * As {@link #send(String, List, byte[])}, with the message streamed into DATA as it is rendered. More than
+         * {@link #MAX_RECIPIENTS_PER_TRANSACTION} recipients go in several transactions.
+         */
         public List<DeliveryOutcome> send(String mailFrom, List<String> recipients, MimeSource message) {
+            if (recipients.size() <= MAX_RECIPIENTS_PER_TRANSACTION) {
+                return sendOnce(mailFrom, recipients, message);
+            }
+            List<DeliveryOutcome> out = new ArrayList<>(recipients.size());
+            for (int from = 0; from < recipients.size(); from += MAX_RECIPIENTS_PER_TRANSACTION) {
+                out.addAll(sendOnce(mailFrom, recipients.subList(from,
+                        Math.min(recipients.size(), from + MAX_RECIPIENTS_PER_TRANSACTION)), message));
+            }
+            return out;
+        }
+
+        private List<DeliveryOutcome> sendOnce(String mailFrom, List<String> recipients, MimeSource message) {
             if (session != null && (!session.usable() || transactions >= MAX_TRANSACTIONS_PER_CONNECTION
                     || System.nanoTime() - lastUsed > MAX_IDLE_NANOS)) {
                 close();

@@ -10,4 +10,10 @@ public record Application(UUID clientId, UUID tenantId, UUID servicePrincipalId,
         roles = Set.copyOf(roles);
         scopes = Set.copyOf(scopes);
     }
+
+    /** Never the secret: records print every component, and applications end up in logs. */
+    @Override
+    public String toString() {
+        return "Application[" + displayName + ", " + clientId + "]";
+    }
 }

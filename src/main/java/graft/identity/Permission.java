@@ -10,8 +10,13 @@ import java.util.Set;
  */
 public enum Permission {
     MAIL_READ(Set.of("Mail.ReadBasic", "Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite")),
+    /** Mail.ReadBasic leaves out bodies and attachments: the raw MIME and attachment content need more. */
+    MAIL_READ_CONTENT(Set.of("Mail.Read", "Mail.ReadWrite")),
     MAIL_WRITE(Set.of("Mail.ReadWrite")),
     MAIL_SEND(Set.of("Mail.Send")),
+    /** Reading any user of the tenant, not only oneself. */
+    DIRECTORY_READ(Set.of("User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All",
+            "Directory.ReadWrite.All")),
     /**
      * Graph asks for User.Read (or better) to read a user. Graft also lets any mail permission read the basic
      * profile of a mailbox it may reach, so apps consented only for Mail.* can resolve their own mailbox.

@@ -8,4 +8,10 @@ public record User(UUID id, UUID tenantId, String userPrincipalName, String disp
     public String mail() {
         return userPrincipalName;
     }
+
+    /** Never the password: records print every component, and users end up in logs. */
+    @Override
+    public String toString() {
+        return "User[" + userPrincipalName + ", " + id + "]";
+    }
 }

@@ -24,7 +24,7 @@ final class AttachmentRoutes {
             Step.end(rest, 1);
             switch (ex.method()) {
                 case "GET" -> {
-                    Permission.MAIL_READ.require(caller);
+                    Permission.MAIL_READ_CONTENT.require(caller);
                     MailResponses.attachments(ex, owner, id, attachments.list(owner, id), attachments);
                 }
                 case "POST" -> {
@@ -48,7 +48,7 @@ final class AttachmentRoutes {
         AttachmentId attachmentId = AttachmentId.parse(head.key());
         if (rest.size() == 2 && rest.get(1).name().equals("$value")) {
             RequestBodies.method(ex, "GET");
-            Permission.MAIL_READ.require(caller);
+            Permission.MAIL_READ_CONTENT.require(caller);
             Attachment a = attachments.get(owner, id, attachmentId);
             if (a.kind() == Attachment.Kind.ITEM) {
                 ex.stream(200, "text/plain", attachments.itemMime(a)::writeTo);
@@ -64,7 +64,7 @@ final class AttachmentRoutes {
         Step.end(rest, 1);
         switch (ex.method()) {
             case "GET" -> {
-                Permission.MAIL_READ.require(caller);
+                Permission.MAIL_READ_CONTENT.require(caller);
                 MailResponses.attachment(ex, 200, owner, id, attachments.get(owner, id, attachmentId), attachments);
             }
             case "DELETE" -> {

@@ -93,7 +93,7 @@ public final class Attachments {
 
     /** A file attachment's content, read chunk by chunk as the stream is consumed. */
     public InputStream content(Attachment a) {
-        return new BlobInputStream(db, a.blobId());
+        return new BlobInputStream(db, a.blobId(), a.size());
     }
 
     public void delete(User owner, MessageId messageId, AttachmentId id) {

@@ -13,14 +13,18 @@ final class BlobInputStream extends InputStream {
     private static final byte[] NONE = new byte[0];
     private final Database db;
     private final String blobId;
+    private final long expectedSize;
+    private long delivered;
     private int seq;
     private byte[] chunk = NONE;
     private int pos;
     private boolean end;
 
-    BlobInputStream(Database db, String blobId) {
+    /** @param expectedSize the attachment's size: a blob that ends early (deleted while read) is an error, not an end */
+    BlobInputStream(Database db, String blobId, long expectedSize) {
         this.db = db;
         this.blobId = blobId;
+        this.expectedSize = expectedSize;
     }
 
     @Override
@@ -48,6 +52,9 @@ final class BlobInputStream extends InputStream {
             if (next == null) {
                 end = true;
                 chunk = NONE;
+                if (delivered != expectedSize) {
+                    throw new IOException("attachment content " + blobId + " ended after " + delivered + " of " + expectedSize + " bytes");
+                }
                 return -1;
             }
             seq++;
@@ -57,6 +64,7 @@ final class BlobInputStream extends InputStream {
         int n = Math.min(len, chunk.length - pos);
         System.arraycopy(chunk, pos, b, off, n);
         pos += n;
+        delivered += n;
         return n;
     }
 }

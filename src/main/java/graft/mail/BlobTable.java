@@ -1,9 +1,7 @@
 package graft.mail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,20 +48,6 @@ public final class BlobTable {
         return id;
     }
 
-    /** Writes the blob to {@code out} chunk by chunk. */
-    public static void copyTo(Connection c, String blobId, OutputStream out) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT data FROM blob_chunks WHERE blob_id = ? ORDER BY seq")) {
-            ps.setString(1, blobId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.write(rs.getBytes(1));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Chunk {@code seq} of a blob (chunks are numbered from 0 without gaps), or null after the last. */
     static byte[] chunk(Connection c, String blobId, int seq) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?")) {
@@ -73,12 +57,6 @@ public final class BlobTable {
                 return rs.next() ? rs.getBytes(1) : null;
             }
         }
-    }
-
-    public static byte[] read(Connection c, String blobId) throws SQLException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        copyTo(c, blobId, out);
-        return out.toByteArray();
     }
 
     /** Removes blobs no attachment refers to any more. */

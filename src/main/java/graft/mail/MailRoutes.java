@@ -66,7 +66,7 @@ public final class MailRoutes implements Routes {
         };
         QueryOptions query = parseQuery(ex);
         preferences(ex);
-        User owner = MailboxAccess.resolve(caller, userKey);
+        User owner = MailboxAccess.resolve(caller, userKey, steps.size() == 1);
         dispatch(ex, caller, owner, steps.subList(1, steps.size()), query);
         return true;
     }

@@ -110,7 +110,7 @@ final class MessageRoutes {
                 if (!ex.method().equals("GET")) {
                     throw new GraphError(501, "NotImplemented", "Only GET of '$value' (the message as MIME) is implemented by this server.");
                 }
-                Permission.MAIL_READ.require(caller);
+                Permission.MAIL_READ_CONTENT.require(caller);
                 Message m = messages.get(owner, id);
                 requireInFolder(m, folder);
                 // contract §1.2: the RFC 5322 message, served as text/plain

@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -163,7 +162,4 @@ final class MessageTable {
         }
     }
 
-    static Instant now() {
-        return Instant.now();
-    }
 }

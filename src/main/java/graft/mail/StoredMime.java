@@ -44,7 +44,7 @@ public final class StoredMime implements AttachmentContent {
 
     @Override
     public InputStream open(Attachment file) {
-        return file.blobId() == null ? InputStream.nullInputStream() : new BlobInputStream(db, file.blobId());
+        return file.blobId() == null ? InputStream.nullInputStream() : new BlobInputStream(db, file.blobId(), file.size());
     }
 
     @Override

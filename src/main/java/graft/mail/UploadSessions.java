@@ -135,6 +135,10 @@ public final class UploadSessions {
                 ps.executeUpdate();
             }
             Message message = MessageTable.find(c, s.mailboxId(), s.messageId()).orElseThrow(GraphError::itemNotFound);
+            // Other sessions or attachments may have grown the message since this session began.
+            if (AttachmentTable.totalSize(c, message.id().value()) + s.size() > maxMessageSize) {
+                throw messageTooLarge();
+            }
             Attachment a = new Attachment(AttachmentId.random(), s.messageId().value(), Attachment.Kind.FILE, s.name(), s.contentType(),
                     s.size(), s.isInline(), s.contentId(), now, s.blobId(), null);
             AttachmentTable.insert(c, a);

@@ -137,6 +137,9 @@ public final class SqliteDatabase implements Database {
         }
         PendingWrite<T> pending = new PendingWrite<>(work);
         writes.add(pending);
+        if (!writerThread.isAlive() && writes.remove(pending)) {
+            throw new StoreException("the store is closed", null); // closed between the check and the queueing
+        }
         try {
             return pending.result.join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -180,13 +183,18 @@ public final class SqliteDatabase implements Database {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
+                break;
+            } catch (Throwable e) {
+                // Even an Error must not end this thread: every later write would wait for it for ever.
                 log.error("unexpected failure in the SQLite writer; failing {} pending writes", group.size(), e);
-                group.forEach(p -> p.result.completeExceptionally(new StoreException("write failed", e)));
+                rollbackQuietly(writer);
+                group.forEach(p -> p.result.completeExceptionally(new StoreException("write failed: " + e, e)));
             } finally {
                 group.clear();
             }
+        }
+        for (PendingWrite<?> left; (left = writes.poll()) != null; ) {
+            left.result.completeExceptionally(new StoreException("the store is closed", null));
         }
     }
 
@@ -203,6 +211,10 @@ public final class SqliteDatabase implements Database {
                     rollbackTo.execute();
                     release.execute();
                     p.failure = e;
+                } catch (Error e) {
+                    rollbackTo.execute();
+                    release.execute();
+                    p.failure = new StoreException("write failed: " + e, e);
                 }
             }
             writer.commit();

@@ -66,6 +66,17 @@ class SmtpRelayTest {
     }
 
     @Test
+    void moreThanAHundredRecipientsGoInSeveralTransactions() {
+        int before = server.transactions.size();
+        List<String> recipients = java.util.stream.IntStream.range(0, 150).mapToObj(i -> "r" + i + "@example.org").toList();
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<DeliveryOutcome> out = ch.send("alice@contoso.test", recipients, MESSAGE);
+            assertThat(out).hasSize(150).allMatch(o -> o instanceof DeliveryOutcome.Delivered);
+        }
+        assertThat(server.transactions.size() - before).isEqualTo(2);
+    }
+
+    @Test
     void senderAddressCannotInjectSmtpCommand() {
         int before = server.commands.size();
         try (SmtpRelay.Channel ch = plain().channel()) {

@@ -69,6 +69,16 @@ class MailboxAccessTest {
     }
 
     @Test
+    void aDelegatedTokenWithUserReadBasicAllReadsOtherProfilesButNotTheirMail() {
+        String token = server.userToken(ALICE, "User.ReadBasic.All Mail.Read");
+        JsonNode bob = json(server.call("GET", "/v1.0/users/" + BOB, token, null));
+        assertThat(bob.path("userPrincipalName").asText()).isEqualTo(BOB);
+        assertGraphError(server.call("GET", "/v1.0/users/" + BOB + "/messages", token, null), 403, "ErrorAccessDenied");
+        String own = server.userToken(ALICE, "User.Read Mail.Read");
+        assertGraphError(server.call("GET", "/v1.0/users/" + BOB, own, null), 403, "ErrorAccessDenied");
+    }
+
+    @Test
     void aDelegatedTokenReachesOnlyItsOwnMailbox() {
         assertGraphError(server.call("GET", "/v1.0/users/" + BOB + "/messages", aliceToken, null), 403, "ErrorAccessDenied");
         assertGraphError(server.call("POST", "/v1.0/users/" + BOB + "/sendMail", aliceToken, sendMailBody("as bob", CAROL)),

@@ -70,6 +70,19 @@ interface TransactionsContract extends StoreUnderTest {
     }
 
     @Test
+    default void anErrorInsideAWriteRollsItBackAndLaterWritesStillCommit() {
+        String mailbox = UUID.randomUUID().toString();
+
+        assertThatThrownBy(() -> db().write(c -> {
+            insertFolder(c, mailbox, "lost");
+            throw new StackOverflowError("deep recursion in some work");
+        })).hasMessageContaining("deep recursion");
+
+        db().write(c -> insertFolder(c, mailbox, "after"));
+        assertThat(folderNames(mailbox)).containsExactly("after");
+    }
+
+    @Test
     default void workInsideAWriteSeesItsOwnChangesAlsoThroughNestedCalls() {
         String mailbox = UUID.randomUUID().toString();
         List<String> seen = db().write(c -> {

@@ -58,9 +58,14 @@ public final class Attachments {
 
     private static void checkSize(Connection c, String ownerId, long maxMessageSize) throws SQLException {
         if (AttachmentTable.totalSize(c, ownerId) > maxMessageSize) {
-            throw new GraphError(400, "ErrorMessageSizeExceeded",
-                    "The message exceeds the maximum supported size., Cannot save changes made to an item to store.");
+            throw messageSizeExceeded();
         }
+    }
+
+    /** Exchange's answer when a message with its attachments would exceed the size limit. */
+    static GraphError messageSizeExceeded() {
+        return new GraphError(400, "ErrorMessageSizeExceeded",
+                "The message exceeds the maximum supported size., Cannot save changes made to an item to store.");
     }
 
     /** hasAttachments and the change key follow every change of the attachments. */

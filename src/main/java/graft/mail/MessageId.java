@@ -2,8 +2,6 @@ package graft.mail;
 
 import graft.http.GraphError;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.regex.Pattern;
 
 /**
@@ -13,12 +11,9 @@ import java.util.regex.Pattern;
 public record MessageId(String value) {
     private static final String PREFIX = "AAMk";
     private static final Pattern FORMAT = Pattern.compile("AAMk[A-Za-z0-9_-]{32}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     public static MessageId random() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return new MessageId(PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+        return new MessageId(PREFIX + RandomText.base64Url(24));
     }
 
     /** Parses a client-supplied id: 400 ErrorInvalidIdMalformed unless it has the shape of our ids. */

@@ -13,7 +13,6 @@ import graft.odata.SqlFilter;
 import graft.odata.SqlFragment;
 import graft.store.Database;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -25,7 +24,6 @@ import java.util.function.UnaryOperator;
 /** Creating, reading, listing, updating and deleting the messages of one mailbox. */
 public final class Messages {
     static final int DEFAULT_PAGE = 10;
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** What $filter and $orderby can reach, and the column behind each. */
     static final Map<String, Column> COLUMNS = Map.ofEntries(
             Map.entry("isRead", new Column("is_read", Column.Type.BOOLEAN)),
@@ -217,9 +215,7 @@ public final class Messages {
     }
 
     private static String token(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return RandomText.base64Url(bytes);
     }
 
     /** A thread-index header block (MS-OXOMSG 2.2.1.3): reserved byte, 5 bytes of FILETIME, a GUID. */
@@ -230,8 +226,7 @@ public final class Messages {
         for (int i = 0; i < 5; i++) {
             b[1 + i] = (byte) (filetime >>> (56 - 8 * i));
         }
-        byte[] guid = new byte[16];
-        RANDOM.nextBytes(guid);
+        byte[] guid = RandomText.bytes(16);
         System.arraycopy(guid, 0, b, 6, 16);
         return Base64.getEncoder().encodeToString(b);
     }

@@ -3,11 +3,9 @@ package graft.mail;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import graft.http.Json;
 
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,7 +14,6 @@ import java.util.UUID;
  * form of a submitted message read back for delivery. Uses the same table code as every other message.
  */
 public final class SystemMessages {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private SystemMessages() {
     }
@@ -63,8 +60,6 @@ public final class SystemMessages {
     }
 
     private static String token(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return RandomText.base64Url(bytes);
     }
 }

@@ -9,12 +9,10 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Locale;
@@ -33,7 +31,6 @@ public final class UploadSessions {
     /** Sessions live this long after their last chunk. */
     static final Duration IDLE_LIFETIME = Duration.ofMinutes(30);
     private static final Pattern RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Database db;
     private final Clock clock;
@@ -186,7 +183,7 @@ public final class UploadSessions {
     }
 
     private static GraphError messageTooLarge() {
-        return new GraphError(400, "ErrorMessageSizeExceeded", "The message exceeds the maximum supported size., Cannot save changes made to an item to store.");
+        return Attachments.messageSizeExceeded();
     }
 
     private static JsonNode param(JsonNode body, String lowerCaseName) {
@@ -204,9 +201,7 @@ public final class UploadSessions {
     }
 
     private static String token() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return RandomText.base64Url(32);
     }
 
     private static String hash(String secret) {

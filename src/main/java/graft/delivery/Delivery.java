@@ -117,13 +117,14 @@ public final class Delivery implements AutoCloseable {
 
     private void work(int index) {
         long backoff = MIN_BACKOFF_MS;
-        try (SmtpRelay.Channel channel = relay.map(SmtpRelay::channel).orElse(null)) {
+        try (SmtpRelay.Channel channel = relay.map(SmtpRelay::channel).orElse(null);
+             LeaseKeeper lease = new LeaseKeeper(db, clock, leaseMillis, "delivery-lease-" + index)) {
             while (running) {
                 try {
                     if (index == 0) {
                         pruneIfDue();
                     }
-                    if (!workOnce(index, channel)) {
+                    if (!workOnce(index, channel, lease)) {
                         idle(channel);
                     }
                     backoff = MIN_BACKOFF_MS;
@@ -162,7 +163,7 @@ public final class Delivery implements AutoCloseable {
     }
 
     /** @return whether there was anything to do */
-    private boolean workOnce(int index, SmtpRelay.Channel channel) {
+    private boolean workOnce(int index, SmtpRelay.Channel channel, LeaseKeeper lease) {
         String token = node + "-" + index + "-" + UUID.randomUUID();
         long now = clock.millis();
         long leaseUntil = now + leaseMillis;
@@ -170,10 +171,12 @@ public final class Delivery implements AutoCloseable {
         if (claimed.isEmpty()) {
             return false;
         }
+        lease.watch(token, leaseUntil);
         List<Attempt> attempts = new ArrayList<>();
         try {
             for (Outbox.Submission s : claimed) {
-                if (!running || clock.millis() > leaseUntil - leaseMillis / 2) {
+                // The keeper extends the claim; if it could not (the store is down), stop while the claim still holds.
+                if (!running || clock.millis() > lease.until() - leaseMillis / 2) {
                     break;
                 }
                 attempts.add(deliverOrDefer(s, channel));
@@ -181,7 +184,12 @@ public final class Delivery implements AutoCloseable {
         } finally {
             // One transaction records the whole claim: fewer fsyncs per message. A crash before it commits means
             // these messages are sent again (at-least-once), never lost.
-            List<Outbox.Result> recorded = recordWhileLeased(token, attempts, leaseUntil);
+            List<Outbox.Result> recorded;
+            try {
+                recorded = recordWhileLeased(token, attempts, lease.until());
+            } finally {
+                lease.stopWatching();
+            }
             recorded.forEach(metrics::count);
         }
         return true;

@@ -174,6 +174,15 @@ public final class Outbox {
         return recorded;
     }
 
+    /** Moves the end of a claim still held by {@code token}. @return how many entries it holds */
+    static int extend(Connection c, String token, long until) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET claimed_until = ? WHERE claimed_by = ?")) {
+            ps.setLong(1, until);
+            ps.setString(2, token);
+            return ps.executeUpdate();
+        }
+    }
+
     /** Gives back a claim without an attempt (a worker stopping, or a lease about to run out). */
     static void release(Connection c, String token) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?")) {

@@ -134,6 +134,26 @@ public interface OutboxContract {
     }
 
     @Test
+    default void anExtendedClaimIsNotTakenOverWhenItsFirstLeaseRunsOut() {
+        long t = WINDOWS.addAndGet(-WINDOW);
+        List<Long> ids = enqueue(db(), t, "slow@example.net");
+        String first = "slow-" + UUID.randomUUID();
+        List<Outbox.Submission> claimed = db().write(c -> Outbox.claim(c, db().dialect(), first, 10, t, t + 1_000));
+        assertThat(claimed).isNotEmpty();
+
+        int extended = db().write(c -> Outbox.extend(c, first, t + 10_000));
+        assertThat(extended).isEqualTo(1);
+
+        String second = "eager-" + UUID.randomUUID();
+        List<Outbox.Submission> taken = db().write(c -> Outbox.claim(c, db().dialect(), second, 10, t + 5_000, t + 65_000));
+        assertThat(taken).isEmpty();
+        List<Outbox.Result> recorded = db().write(c -> Outbox.record(c, first,
+                List.of(new Outbox.Result(ids.getFirst(), Outbox.DELIVERED, "250 ok", true, null)), t + 6_000));
+        assertThat(recorded).hasSize(1);
+        assertThat(states(ids)).containsExactly(Outbox.DELIVERED);
+    }
+
+    @Test
     default void finishedEntriesOlderThanTheRetentionArePrunedWithTheirSubmission() {
         long t = WINDOWS.addAndGet(-WINDOW);
         List<Long> old = enqueue(db(), t, "old@example.net");

@@ -61,7 +61,7 @@ public final class App implements AutoCloseable {
             long maxMessageSize = config.mail().maxMessageSize();
             Messages messages = new Messages(db, clock, maxMessageSize);
             Sending sending = new Sending(db, messages, clock, delivery::wake);
-            UploadSessions uploads = new UploadSessions(db, clock, maxMessageSize);
+            UploadSessions uploads = new UploadSessions(db, clock, maxMessageSize, config.mail().uploadSessionLifetime());
 
             var http = config.http();
             TlsMaterial tls = http.httpsPort().isPresent()

@@ -63,8 +63,9 @@ public final class ConfigLoader {
         MailConfig mail = MailConfig.DEFAULT;
         if (root.has("mail")) {
             YamlNode m = root.child("mail");
-            m.allowOnly(Set.of("maxMessageSizeMB"));
-            mail = new MailConfig(m.optionalInt("maxMessageSizeMB", 1, 150).orElse(35) * MailConfig.MB);
+            m.allowOnly(Set.of("maxMessageSizeMB", "uploadSessionLifetime"));
+            mail = new MailConfig(m.optionalInt("maxMessageSizeMB", 1, 150).orElse(35) * MailConfig.MB,
+                    m.optionalDuration("uploadSessionLifetime").orElse(MailConfig.DEFAULT_UPLOAD_SESSION_LIFETIME));
         }
         return new GraftConfig(http, dataDir, store, delivery, admin, tenants, mail);
     }

@@ -28,18 +28,19 @@ import java.util.regex.Pattern;
 public final class UploadSessions {
     static final long MIN_SIZE = 3L * 1024 * 1024;
     static final long MAX_SIZE = 150L * 1024 * 1024;
-    /** Sessions live this long after their last chunk. */
-    static final Duration IDLE_LIFETIME = Duration.ofMinutes(30);
     private static final Pattern RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
 
     private final Database db;
     private final Clock clock;
     private final long maxMessageSize;
+    /** Sessions live this long after their last chunk. */
+    private final Duration lifetime;
 
-    public UploadSessions(Database db, Clock clock, long maxMessageSize) {
+    public UploadSessions(Database db, Clock clock, long maxMessageSize, Duration lifetime) {
         this.db = db;
         this.clock = clock;
         this.maxMessageSize = maxMessageSize;
+        this.lifetime = lifetime;
     }
 
     public record Created(UploadSession session, String secret) {
@@ -93,7 +94,7 @@ public final class UploadSessions {
             UploadSession s = new UploadSession(UUID.randomUUID().toString(), hash(secret), owner.id(), messageId, name,
                     contentType == null ? AttachmentInput.inferContentType(name) : contentType, size,
                     inline != null && inline.asBoolean(false), HeaderSafe.clean(text(param(item, "contentId"))), blob, 0, 0,
-                    now.plus(IDLE_LIFETIME));
+                    now.plus(lifetime));
             UploadSessionTable.insert(c, s);
             return new Created(s, secret);
         });
@@ -122,7 +123,7 @@ public final class UploadSessions {
             long received = end + 1;
             Instant now = clock.instant();
             if (received < s.size()) {
-                Instant expires = now.plus(IDLE_LIFETIME);
+                Instant expires = now.plus(lifetime);
                 UploadSessionTable.advance(c, s.id(), received, s.nextSeq() + 1, expires);
                 return new Progress.More(received, expires);
             }

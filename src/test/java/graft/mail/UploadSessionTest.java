@@ -61,7 +61,11 @@ class UploadSessionTest {
     }
 
     static HttpResponse<String> put(String url, byte[] all, int from, int to) {
-        return server.send(HttpRequest.newBuilder(URI.create(url))
+        return put(server, url, all, from, to);
+    }
+
+    static HttpResponse<String> put(TestServer target, String url, byte[] all, int from, int to) {
+        return target.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/octet-stream")
                 .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + all.length)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOfRange(all, from, to))).build());
@@ -116,6 +120,36 @@ class UploadSessionTest {
         HttpResponse<String> cancelled = server.send(HttpRequest.newBuilder(URI.create(url)).DELETE().build());
         assertThat(cancelled.statusCode()).isEqualTo(204);
         assertThat(put(url, bytes(3 * MB + 1), 0, MB).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aSessionIdleLongerThanItsLifetimeIsGone() throws Exception {
+        try (TestServer shortLived = TestServer.start("mail: { uploadSessionLifetime: PT1S }\n")) {
+            String token = shortLived.userToken(ALICE, "Mail.ReadWrite");
+            GraphServiceClient graph = shortLived.graph(token);
+            Message draft = graph.me().messages().post(message("Expired", BOB));
+            HttpResponse<String> created = shortLived.call("POST", "/v1.0/me/messages/" + draft.getId()
+                    + "/attachments/createUploadSession", token, "{\"AttachmentItem\":{\"attachmentType\":\"file\","
+                    + "\"name\":\"late.bin\",\"size\":" + (3 * MB + 10) + "}}");
+            String url = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body()).path("uploadUrl").asText();
+            byte[] content = bytes(3 * MB + 10);
+            assertThat(put(shortLived, url, content, 0, MB).statusCode()).isEqualTo(200);
+
+            // A chunk out of order is refused (416) while the session lives, and the session is not found once it
+            // has outlived its lifetime without a chunk.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            int status;
+            do {
+                status = put(shortLived, url, content, 0, MB).statusCode();
+            } while (status == 416 && System.nanoTime() < deadline && pause());
+            assertThat(status).as("a chunk after the session's lifetime").isEqualTo(404);
+            assertThat(graph.me().messages().byMessageId(draft.getId()).attachments().get().getValue()).isEmpty();
+        }
+    }
+
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(200); // waiting for the clock itself: the session's lifetime has to pass
+        return true;
     }
 
     @Test

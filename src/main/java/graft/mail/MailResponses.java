@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import graft.http.Exchange;
 import graft.http.GraphError;
 import graft.http.Json;
+import graft.identity.Caller;
+import graft.identity.Permission;
 import graft.identity.User;
 import graft.odata.QueryOptions;
 
@@ -18,6 +20,7 @@ import java.util.StringJoiner;
 
 /** Writes messages and folders as Graph does: OData annotations, $select, paging links. */
 final class MailResponses {
+    private static final java.util.Set<String> BODY_PROPERTIES = java.util.Set.of("body", "bodyPreview", "uniqueBody");
     static final String ODATA_JSON = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
     private MailResponses() {
@@ -53,6 +56,14 @@ final class MailResponses {
         return ordered;
     }
 
+    /** Mail.ReadBasic reads a message without its body (contract §4.1): those properties are left out for it. */
+    static List<String> readableBy(Caller caller, List<String> properties) {
+        if (Permission.MAIL_READ_CONTENT.allows(caller)) {
+            return properties;
+        }
+        return properties.stream().filter(p -> !BODY_PROPERTIES.contains(p)).toList();
+    }
+
     static String selectSuffix(QueryOptions q) {
         if (q.select().isEmpty() || q.select().get().contains("*")) {
             return "";
@@ -75,8 +86,8 @@ final class MailResponses {
         }));
     }
 
-    static void page(Exchange ex, User owner, String collectionPath, Messages.Page page, QueryOptions q, BodyPreference pref) {
-        List<String> properties = selection(q);
+    static void page(Exchange ex, User owner, String collectionPath, Messages.Page page, List<String> properties, QueryOptions q,
+                     BodyPreference pref) {
         String next = page.more() ? nextLink(ex, q.skip() + page.messages().size()) : null;
         ex.send(200, ODATA_JSON, Json.bytes(g -> {
             g.writeStartObject();

@@ -38,7 +38,8 @@ final class MessageRoutes {
             switch (ex.method()) {
                 case "GET" -> {
                     Permission.MAIL_READ.require(caller);
-                    MailResponses.page(ex, owner, path, messages.list(owner, folder, q), q, pref);
+                    MailResponses.page(ex, owner, path, messages.list(owner, folder, q),
+                            MailResponses.readableBy(caller, MailResponses.selection(q)), q, pref);
                 }
                 case "POST" -> {
                     Permission.MAIL_WRITE.require(caller);
@@ -58,7 +59,8 @@ final class MessageRoutes {
                     Permission.MAIL_READ.require(caller);
                     Message m = messages.get(owner, id);
                     requireInFolder(m, folder);
-                    MailResponses.message(ex, 200, owner, m, MailResponses.selection(q), MailResponses.selectSuffix(q), pref);
+                    MailResponses.message(ex, 200, owner, m, MailResponses.readableBy(caller, MailResponses.selection(q)),
+                            MailResponses.selectSuffix(q), pref);
                 }
                 case "PATCH" -> {
                     Permission.MAIL_WRITE.require(caller);

@@ -79,6 +79,23 @@ class MailboxAccessTest {
     }
 
     @Test
+    void mailReadBasicReadsMessagesWithoutBodiesMimeOrAttachmentContent() {
+        String writer = server.userToken(ALICE, "Mail.ReadWrite");
+        String id = json(server.call("POST", "/v1.0/me/messages", writer,
+                "{\"subject\":\"Basic\",\"body\":{\"contentType\":\"text\",\"content\":\"secret body\"}}")).path("id").asText();
+        String basic = server.userToken(ALICE, "Mail.ReadBasic");
+
+        JsonNode m = json(server.call("GET", "/v1.0/me/messages/" + id, basic, null));
+        assertThat(m.path("subject").asText()).isEqualTo("Basic");
+        assertThat(m.has("body")).isFalse();
+        assertThat(m.has("bodyPreview")).isFalse();
+        assertThat(server.call("GET", "/v1.0/me/messages?$top=50", basic, null).body()).doesNotContain("secret body");
+        assertGraphError(server.call("GET", "/v1.0/me/messages/" + id + "/$value", basic, null), 403, "ErrorAccessDenied");
+        assertThat(json(server.call("GET", "/v1.0/me/messages/" + id, writer, null)).path("body").path("content").asText())
+                .isEqualTo("secret body");
+    }
+
+    @Test
     void aDelegatedTokenReachesOnlyItsOwnMailbox() {
         assertGraphError(server.call("GET", "/v1.0/users/" + BOB + "/messages", aliceToken, null), 403, "ErrorAccessDenied");
         assertGraphError(server.call("POST", "/v1.0/users/" + BOB + "/sendMail", aliceToken, sendMailBody("as bob", CAROL)),

@@ -92,7 +92,7 @@ public final class TestServer implements AutoCloseable {
                       - clientId: %s
                         clientSecret: %s
                         roles: [Mail.Send, Mail.ReadWrite]
-                        scopes: [Mail.Send, Mail.ReadWrite, Mail.Read, User.Read, User.ReadBasic.All]
+                        scopes: [Mail.Send, Mail.ReadWrite, Mail.Read, Mail.ReadBasic, User.Read, User.ReadBasic.All]
                       - clientId: %s
                         clientSecret: %s
                         roles: [Mail.Read]

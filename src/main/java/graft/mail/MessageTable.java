@@ -1,8 +1,8 @@
 package graft.mail;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import graft.http.Json;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -155,9 +155,9 @@ final class MessageTable {
 
     private static Message read(ResultSet rs) throws SQLException {
         try {
-            return MessageJson.readStored(Json.MAPPER.readTree(rs.getString(4)), new MessageId(rs.getString(1)),
+            return MessageJson.readStored(rs.getString(4), new MessageId(rs.getString(1)),
                     UUID.fromString(rs.getString(2)), new FolderId(rs.getString(3)));
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw new SQLException("stored message " + rs.getString(1) + " is not valid JSON", e);
         }
     }

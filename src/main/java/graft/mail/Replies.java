@@ -56,11 +56,13 @@ public final class Replies {
         sending.sendNew(caller, owner, message, true, c -> carryAttachments(c, kind, originalId, message));
     }
 
-    /** A forward carries the original's attachments; a reply does not, as in Outlook. */
-    private static void carryAttachments(java.sql.Connection c, Kind kind, MessageId originalId, Message draft) throws java.sql.SQLException {
+    /** A forward carries the original's attachments; a reply does not, as in Outlook. @return whether the draft may have attachments now */
+    private static boolean carryAttachments(java.sql.Connection c, Kind kind, MessageId originalId, Message draft) throws java.sql.SQLException {
         if (kind == Kind.FORWARD) {
             AttachmentTable.copyAll(c, originalId.value(), draft.id().value());
+            return true;
         }
+        return false;
     }
 
     private Message build(Caller caller, User owner, MessageId originalId, Kind kind, JsonNode body, String operation) {

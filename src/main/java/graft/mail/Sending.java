@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.UUID;
 
 /**
  * Sending: a draft ({@code /send}) or a message given whole ({@code /sendMail}). Everything a send does happens in
@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
 public final class Sending {
     /** Exchange Online's cap on to + cc + bcc of one message. */
     static final int MAX_RECIPIENTS = 500;
-    private static final Pattern ADDRESS = Pattern.compile("[^@\\s\"<>()\\[\\],;:\\\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*");
+    /** What may not appear in the local part of an address Graft resolves: white space and RFC 5322 specials. */
+    private static final String NOT_IN_LOCAL_PART = "@\"<>()[],;:\\ \t\n\u000B\f\r";
 
     private final Database db;
     private final Messages messages;
@@ -46,7 +47,8 @@ public final class Sending {
         boolean external = db.write(c -> {
             // A message that is no longer a draft cannot be sent again; Exchange answers as if it were not there.
             Message draft = MessageTable.find(c, owner.id(), id).filter(Message::isDraft).orElseThrow(GraphError::itemNotFound);
-            return submit(c, caller.tenant(), owner, draft, true, true);
+            Submission s = plan(caller.tenant(), owner, draft, AttachmentTable.hasVisible(c, id.value()), clock.instant());
+            return s.write(c, true, true, true);
         });
         if (external) {
             outboxSignal.run();
@@ -61,36 +63,99 @@ public final class Sending {
     void sendMail(Caller caller, User owner, MessageInput input, boolean saveToSentItems) {
         Message.Builder b = messages.newMessage(owner, FolderId.of(owner.id(), WellKnownFolder.DRAFTS), caller.tenant());
         input.applyTo(b);
+        b.hasAttachments = input.attachments().stream().anyMatch(a -> !a.isInline());
         Message message = b.build();
-        sendNew(caller, owner, message, saveToSentItems, c -> Attachments.insertAll(c, message.id().value(),
-                input.attachments(), message.createdDateTime(), messages.maxMessageSize()));
+        List<AttachmentInput> attachments = input.attachments();
+        sendNew(caller, owner, message, saveToSentItems, c -> {
+            if (attachments.isEmpty()) {
+                return false;
+            }
+            Attachments.insertAll(c, message.id().value(), attachments, message.createdDateTime(), messages.maxMessageSize());
+            return true;
+        });
     }
 
     /** Work done in the send's transaction before the message is submitted, such as storing its attachments. */
     @FunctionalInterface
     interface Preparation {
-        void run(Connection c) throws SQLException;
+        /** @return whether the message may have attachments now (false: it certainly has none) */
+        boolean run(Connection c) throws SQLException;
     }
 
-    /** Sends a message that was never stored (sendMail, reply, forward). */
+    /**
+     * Sends a message that was never stored (sendMail, reply, forward). Everything but the SQL is worked out before
+     * the transaction, from the message's own {@code hasAttachments}; should the attachments stored in the
+     * transaction say otherwise, the submission is worked out again there.
+     */
     void sendNew(Caller caller, User owner, Message message, boolean saveToSentItems, Preparation preparation) {
+        Tenant tenant = caller.tenant();
+        Submission planned = plan(tenant, owner, message, message.hasAttachments(), clock.instant());
         boolean external = db.write(c -> {
-            preparation.run(c);
-            return submit(c, caller.tenant(), owner, message, false, saveToSentItems);
+            boolean attachments = preparation.run(c);
+            Submission s = planned;
+            if (attachments) {
+                boolean visible = AttachmentTable.hasVisible(c, message.id().value());
+                if (visible != planned.sent().hasAttachments()) {
+                    s = plan(tenant, owner, message, visible, planned.sent().sentDateTime());
+                }
+            }
+            return s.write(c, false, saveToSentItems, attachments);
         });
         if (external) {
             outboxSignal.run();
         }
     }
 
-    /** @return whether anything went to the outbox */
-    private boolean submit(Connection c, Tenant tenant, User owner, Message draft, boolean stored, boolean saveToSentItems) throws SQLException {
+    /**
+     * What one send writes, worked out before its transaction so that the store's writer (a single thread on SQLite)
+     * only runs SQL: the message as sent, the Inbox copies of recipients in the tenant, the other recipients.
+     */
+    private record Submission(UUID tenantId, UUID ownerId, String draftId, Message sent, String sentJson,
+                              List<Message> inboxCopies, List<String> inboxJson, List<String> external) {
+
+        /**
+         * @param stored      the message is a stored draft (it becomes the Sent Items copy, or is removed)
+         * @param attachments the message may have attachments, which its copies then share
+         * @return whether anything went to the outbox
+         */
+        boolean write(Connection c, boolean stored, boolean saveToSentItems, boolean attachments) throws SQLException {
+            if (saveToSentItems) {
+                if (stored) {
+                    MessageTable.update(c, sent, sentJson);
+                } else {
+                    MessageTable.insert(c, sent, sentJson);
+                }
+            } else if (stored) {
+                MessageTable.delete(c, ownerId, sent.id());
+            }
+            for (int i = 0; i < inboxCopies.size(); i++) {
+                Message copy = inboxCopies.get(i);
+                MessageTable.insert(c, copy, inboxJson.get(i));
+                if (attachments) {
+                    AttachmentTable.copyAll(c, draftId, copy.id().value());
+                }
+            }
+            if (!external.isEmpty()) {
+                String submission = Outbox.enqueue(c, tenantId, ownerId, sent.id().value(), sentJson, external,
+                        sent.sentDateTime().toEpochMilli());
+                if (attachments) {
+                    AttachmentTable.copyAll(c, draftId, submission);
+                }
+            }
+            if (!saveToSentItems && attachments) {
+                AttachmentTable.deleteAll(c, draftId); // the copies keep the content they share
+            }
+            return !external.isEmpty();
+        }
+    }
+
+    /** Checks the send as Exchange does before it accepts it, and works out what it writes. */
+    private static Submission plan(Tenant tenant, User owner, Message draft, boolean hasAttachments, Instant now) {
         Map<String, Recipient> recipients = validRecipients(draft);
         Recipient self = new Recipient(owner.displayName(), owner.mail());
         checkSendAs(draft.from(), owner);
         checkSendAs(draft.sender(), owner);
 
-        Instant now = clock.instant();
         Message.Builder b = draft.toBuilder();
         b.isDraft = false;
         b.isRead = true;
@@ -101,41 +166,25 @@ public final class Sending {
         b.lastModifiedDateTime = now;
         b.changeKey = Messages.changeKey();
         b.folderId = FolderId.of(owner.id(), WellKnownFolder.SENTITEMS);
-        b.hasAttachments = AttachmentTable.hasVisible(c, draft.id().value());
+        b.hasAttachments = hasAttachments;
         Message sent = b.build();
-        String attachmentsOf = draft.id().value();
 
-        // One serialisation of the sent message serves its Sent Items row and its outbox submission.
-        String sentJson = MessageTable.content(sent);
-        if (saveToSentItems) {
-            if (stored) {
-                MessageTable.update(c, sent, sentJson);
-            } else {
-                MessageTable.insert(c, sent, sentJson);
-            }
-        } else if (stored) {
-            MessageTable.delete(c, owner.id(), draft.id());
-        }
-
+        List<Message> copies = new ArrayList<>();
+        List<String> copiesJson = new ArrayList<>();
         List<String> external = new ArrayList<>();
         for (var e : recipients.entrySet()) {
             Optional<User> local = tenant.userByAddress(e.getKey());
             if (local.isPresent()) {
                 Message copy = inboxCopy(sent, local.get(), now);
-                MessageTable.insert(c, copy);
-                AttachmentTable.copyAll(c, attachmentsOf, copy.id().value());
+                copies.add(copy);
+                copiesJson.add(MessageTable.content(copy));
             } else {
                 external.add(e.getValue().address());
             }
         }
-        if (!external.isEmpty()) {
-            String submission = Outbox.enqueue(c, tenant.id(), owner.id(), sent.id().value(), sentJson, external, now.toEpochMilli());
-            AttachmentTable.copyAll(c, attachmentsOf, submission);
-        }
-        if (!saveToSentItems) {
-            AttachmentTable.deleteAll(c, attachmentsOf); // the copies keep the content they share
-        }
-        return !external.isEmpty();
+        // One serialisation of the sent message serves its Sent Items row and its outbox submission.
+        return new Submission(tenant.id(), owner.id(), draft.id().value(), sent, MessageTable.content(sent),
+                List.copyOf(copies), List.copyOf(copiesJson), List.copyOf(external));
     }
 
     /** The recipient's copy: its own id, unread, in the Inbox, without the Bcc line (only the sender sees it). */
@@ -172,7 +221,7 @@ public final class Sending {
         }
         Map<String, Recipient> unique = new LinkedHashMap<>();
         for (Recipient r : all) {
-            if (r == null || r.address() == null || !ADDRESS.matcher(r.address()).matches()) {
+            if (r == null || r.address() == null || !isAddress(r.address())) {
                 String shown = r == null ? "" : r.address() != null ? r.address() : String.valueOf(r.name());
                 throw new GraphError(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., Recipient \"" + shown
                         + "\" isn't resolved. All recipients must be resolved before a message can be submitted.");
@@ -180,6 +229,32 @@ public final class Sending {
             unique.putIfAbsent(r.address().toLowerCase(Locale.ROOT), r);
         }
         return unique;
+    }
+
+    /** {@code local@domain}: a local part without white space or specials, a domain of letter-digit-hyphen labels. */
+    static boolean isAddress(String address) {
+        int at = address.indexOf('@');
+        if (at <= 0) {
+            return false;
+        }
+        for (int i = 0; i < at; i++) {
+            if (NOT_IN_LOCAL_PART.indexOf(address.charAt(i)) >= 0) {
+                return false;
+            }
+        }
+        int label = at + 1;
+        for (int i = label; i <= address.length(); i++) {
+            char ch = i < address.length() ? address.charAt(i) : '.';
+            if (ch == '.') {
+                if (i == label || address.charAt(label) == '-' || address.charAt(i - 1) == '-') {
+                    return false;
+                }
+                label = i + 1;
+            } else if (!(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Graft grants no send-as or send-on-behalf rights: a message can only be sent as its mailbox's owner. */

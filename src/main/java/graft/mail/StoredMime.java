@@ -1,13 +1,12 @@
 package graft.mail;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import graft.delivery.DeliveryReports;
-import graft.http.Json;
 import graft.mime.AttachmentContent;
 import graft.mime.MimeRenderer;
 import graft.mime.MimeSource;
 import graft.store.Database;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,8 +50,8 @@ public final class StoredMime implements AttachmentContent {
     public Message item(Attachment item) {
         try {
             UUID none = new UUID(0, 0);
-            return MessageJson.readStored(Json.MAPPER.readTree(item.item()), MessageId.random(), none, FolderId.of(none, WellKnownFolder.DRAFTS));
-        } catch (JsonProcessingException e) {
+            return MessageJson.readStored(item.item(), MessageId.random(), none, FolderId.of(none, WellKnownFolder.DRAFTS));
+        } catch (IOException e) {
             throw new IllegalStateException("attachment " + item.id().value() + " holds no valid message", e);
         }
     }

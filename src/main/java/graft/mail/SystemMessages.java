@@ -1,8 +1,7 @@
 package graft.mail;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import graft.http.Json;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -21,9 +20,9 @@ public final class SystemMessages {
     /** The message as it was sent, from the Graph JSON stored with its submission. */
     public static Message readSubmitted(String json, String messageId, UUID mailboxId) {
         try {
-            return MessageJson.readStored(Json.MAPPER.readTree(json), new MessageId(messageId), mailboxId,
+            return MessageJson.readStored(json, new MessageId(messageId), mailboxId,
                     FolderId.of(mailboxId, WellKnownFolder.SENTITEMS));
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("submitted message " + messageId + " is not valid JSON", e);
         }
     }

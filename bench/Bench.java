@@ -59,27 +59,32 @@ public final class Bench {
     Path sinkOut;
     int graftPort;
 
-    Bench(Path launcher, Path work, Path out, boolean quick) {
+    /** Graft's rounds only, for comparing two builds of Graft: no Postfix, no ratios, nothing written. */
+    final boolean graftOnly;
+
+    Bench(Path launcher, Path work, Path out, boolean quick, boolean graftOnly) {
         this.launcher = launcher;
         this.work = work;
         this.out = out;
         this.quick = quick;
+        this.graftOnly = graftOnly;
         this.postfixDir = work.resolve("postfix");
     }
 
     public static void main(String[] args) throws Exception {
         Path launcher = null, work = null, out = null;
-        boolean quick = false;
+        boolean quick = false, graftOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--launcher" -> launcher = Path.of(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--quick" -> quick = true;
+                case "--graft-only" -> graftOnly = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        Bench b = new Bench(launcher, work, out, quick);
+        Bench b = new Bench(launcher, work, out, quick, graftOnly);
         try {
             b.run();
         } finally {
@@ -101,6 +106,10 @@ public final class Bench {
                 + CLIENTS + " clients (+" + warm + " warm-up), " + nBig + " x 100 KB, crash round of up to " + crashN);
 
         startSink();
+        if (graftOnly) {
+            graftRounds(rounds, n, warm);
+            return;
+        }
         startPostfix();
         // Warm Postfix's processes once too, so neither side is measured cold.
         smtpLoad(warm, 2048, "warm");
@@ -150,6 +159,26 @@ public final class Bench {
         int lost = crashRound(crashN);
 
         report(graft, postfix, graftBig, postfixBig, half, lost);
+    }
+
+    /** Graft alone, as in the alternating rounds: to compare builds of Graft with each other, not with Postfix. */
+    void graftRounds(int rounds, int n, int warm) throws Exception {
+        List<Result> graft = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            Graft g = startGraft("round" + r, SINK_PORT);
+            try {
+                g.send(warm, 2048, CLIENTS, "warm" + r);
+                waitSink(sinkCount(), 0);
+                Result res = g.round(n, 2048, "r" + r);
+                graft.add(res);
+                log(res.line("graft   #" + r + " 2KB"));
+            } finally {
+                g.stop();
+            }
+        }
+        log(String.format(Locale.ROOT, "graft only, medians of %d rounds: accepted %.0f/s, delivered %.0f/s, p99 %.1f ms, cpu %.2f ms/msg",
+                rounds, median(graft, x -> x.acceptPerSec), median(graft, x -> x.deliveredPerSec), median(graft, x -> x.p99),
+                median(graft, x -> x.cpuMsPerMessage)));
     }
 
     // ---------------------------------------------------------------- results

@@ -2,6 +2,7 @@ package graft.delivery;
 
 import graft.mail.AttachmentTable;
 import graft.store.Database;
+import graft.store.Uuid7;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,7 +40,7 @@ public final class Outbox {
      */
     public static String enqueue(Connection c, UUID tenantId, UUID mailboxId, String messageId, String messageJson,
                                  Collection<String> recipients, long nowMillis) throws SQLException {
-        String submissionId = UUID.randomUUID().toString();
+        String submissionId = Uuid7.random();
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO submissions (id, tenant_id, mailbox_id, message_id, content, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, submissionId);

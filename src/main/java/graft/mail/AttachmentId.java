@@ -9,7 +9,7 @@ public record AttachmentId(String value) {
     private static final Pattern FORMAT = Pattern.compile("AAMf[A-Za-z0-9_-]{32}");
 
     public static AttachmentId random() {
-        return new AttachmentId("AAMf" + RandomText.base64Url(24));
+        return new AttachmentId("AAMf" + RandomText.timeOrderedBase64Url(24));
     }
 
     public static AttachmentId parse(String raw) {

@@ -1,5 +1,7 @@
 package graft.mail;
 
+import graft.store.Uuid7;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.UUID;
 
 /** Attachment content, stored in chunks of {@link #CHUNK} bytes so that neither side holds a whole file. */
 public final class BlobTable {
@@ -18,7 +19,7 @@ public final class BlobTable {
 
     /** Stores the stream's content; returns the blob id. */
     public static String put(Connection c, InputStream in, long createdAt) throws SQLException {
-        String id = UUID.randomUUID().toString();
+        String id = Uuid7.random();
         long size = 0;
         try (PreparedStatement blob = c.prepareStatement("INSERT INTO blobs (id, size, created_at) VALUES (?, 0, ?)");
              PreparedStatement chunk = c.prepareStatement("INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)")) {

@@ -13,7 +13,7 @@ public record MessageId(String value) {
     private static final Pattern FORMAT = Pattern.compile("AAMk[A-Za-z0-9_-]{32}");
 
     public static MessageId random() {
-        return new MessageId(PREFIX + RandomText.base64Url(24));
+        return new MessageId(PREFIX + RandomText.timeOrderedBase64Url(24));
     }
 
     /** Parses a client-supplied id: 400 ErrorInvalidIdMalformed unless it has the shape of our ids. */

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -35,7 +36,15 @@ public final class Outbox {
     }
 
     /**
-     * Records one submission (the message as sent, in Graph JSON) and one queued entry per external recipient.
+     * The message of a submission as sent, in Graph JSON: its own copy, or else its Sent Items message, which the
+     * store copies into the submission before that message changes or goes (migration V6).
+     */
+    static final String SUBMITTED_CONTENT = "COALESCE(s.content, (SELECT m.content FROM messages m WHERE m.id = s.message_id))";
+
+    /**
+     * Records one submission and one queued entry per external recipient.
+     * @param messageJson the message as sent, in Graph JSON; null when it is the Sent Items message {@code messageId},
+     *                    written in the same transaction, so the store holds it once
      * @return the submission id
      */
     public static String enqueue(Connection c, UUID tenantId, UUID mailboxId, String messageId, String messageJson,
@@ -69,6 +78,16 @@ public final class Outbox {
 
     /** A claimed entry: one recipient of one submission. */
     record Entry(long id, String recipient, int attempts, long createdAt) {
+    }
+
+    /** The message of submission {@code id} as sent, in Graph JSON; empty when there is no such submission. */
+    public static Optional<String> submittedContent(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + SUBMITTED_CONTENT + " FROM submissions s WHERE s.id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
     }
 
     /** A submitted message with the recipients of it that one worker claimed. */
@@ -120,7 +139,7 @@ public final class Outbox {
         }
         Map<String, Submission> bySubmission = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.recipient, o.attempts, o.created_at, s.id, s.tenant_id, "
-                + "s.mailbox_id, s.message_id, s.content FROM outbox o JOIN submissions s ON s.id = o.submission_id "
+                + "s.mailbox_id, s.message_id, " + SUBMITTED_CONTENT + " FROM outbox o JOIN submissions s ON s.id = o.submission_id "
                 + "WHERE o.claimed_by = ? ORDER BY o.id")) {
             ps.setString(1, token);
             try (ResultSet rs = ps.executeQuery()) {

@@ -32,7 +32,7 @@ final class Trace {
 
     static List<Row> list(Connection c, Query q) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT o.id, o.recipient, o.state, o.attempts, o.last_reply, o.created_at, o.updated_at, "
-                + "o.last_attempt_at, o.next_attempt_at, o.done_at, s.message_id, s.content FROM outbox o "
+                + "o.last_attempt_at, o.next_attempt_at, o.done_at, s.message_id, " + Outbox.SUBMITTED_CONTENT + " FROM outbox o "
                 + "JOIN submissions s ON s.id = o.submission_id WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (q.pendingOnly()) {

@@ -136,8 +136,9 @@ public final class Sending {
                 }
             }
             if (!external.isEmpty()) {
-                String submission = Outbox.enqueue(c, tenantId, ownerId, sent.id().value(), sentJson, external,
-                        sent.sentDateTime().toEpochMilli());
+                // Saved to Sent Items, the message is stored once: the submission reads it from there.
+                String submission = Outbox.enqueue(c, tenantId, ownerId, sent.id().value(), saveToSentItems ? null : sentJson,
+                        external, sent.sentDateTime().toEpochMilli());
                 if (attachments) {
                     AttachmentTable.copyAll(c, draftId, submission);
                 }

@@ -90,4 +90,13 @@ record MailFixture(Tenant tenant, User alice, User bob, Caller caller, Messages 
     long count(User owner, WellKnownFolder f) {
         return messages.list(owner, folder(owner, f), query("$count", "true", "$top", "1")).count();
     }
+
+    /** The one message of the folder that matches {@code filter} (OData $filter). */
+    graft.mail.Message only(User owner, WellKnownFolder f, String filter) {
+        List<graft.mail.Message> found = messages.list(owner, folder(owner, f), query("$filter", filter)).messages();
+        if (found.size() != 1) {
+            throw new AssertionError(found.size() + " messages match " + filter);
+        }
+        return found.getFirst();
+    }
 }

@@ -130,6 +130,54 @@ interface SendingContract extends StoreUnderTest {
         assertThat(refused).hasSize(7).containsOnly(412);
     }
 
+    @Test
+    default void aMessageSavedToSentItemsIsStoredOnceAndItsSubmissionKeepsItAsSent() {
+        MailFixture f = MailFixture.on(db());
+        f.sending().sendMail(f.caller(), f.alice(), message("patched later", "x@example.net"), true);
+        f.sending().sendMail(f.caller(), f.alice(), message("deleted later", "y@example.net"), true);
+        f.sending().sendMail(f.caller(), f.alice(), message("not saved", "z@example.net"), false);
+        Message patched = f.only(f.alice(), WellKnownFolder.SENTITEMS, "subject eq 'patched later'");
+        Message deleted = f.only(f.alice(), WellKnownFolder.SENTITEMS, "subject eq 'deleted later'");
+        assertThat(storedContentIsNull(patched.id().value())).isTrue();
+        assertThat(submitted(patched.id().value())).contains("\"subject\":\"patched later\"");
+
+        f.messages().update(f.tenant(), f.alice(), patched.id(), MailFixture.json(java.util.Map.of("categories", List.of("Red"))), null);
+        new graft.mail.Moves(db(), java.time.Clock.systemUTC()).permanentDelete(f.alice(), deleted.id());
+
+        assertThat(storedContentIsNull(patched.id().value())).isFalse();
+        assertThat(submitted(patched.id().value())).contains("\"subject\":\"patched later\"").doesNotContain("Red");
+        assertThat(submitted(deleted.id().value())).contains("\"subject\":\"deleted later\"");
+        assertThat(f.subjects(f.alice(), WellKnownFolder.SENTITEMS)).containsExactly("patched later");
+        assertThat(outbox(f.alice())).containsExactlyInAnyOrder("x@example.net queued", "y@example.net queued", "z@example.net queued");
+    }
+
+    /** The message of the submission of {@code messageId} as the delivery workers read it. */
+    private String submitted(String messageId) {
+        return db().read(c -> graft.delivery.Outbox.submittedContent(c, submissionOf(c, messageId)).orElseThrow());
+    }
+
+    private boolean storedContentIsNull(String messageId) {
+        return db().read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT content IS NULL FROM submissions WHERE message_id = ?")) {
+                ps.setString(1, messageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    private static String submissionOf(java.sql.Connection c, String messageId) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM submissions WHERE message_id = ?")) {
+            ps.setString(1, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     /** "recipient state" of every outbox entry of the sender's submissions. */
     private List<String> outbox(User sender) {
         return db().read(c -> {

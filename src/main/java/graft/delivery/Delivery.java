@@ -283,7 +283,7 @@ public final class Delivery implements AutoCloseable {
             List<DeliveryOutcome> outcomes;
             try {
                 // Streamed into DATA as it is rendered: a message with large attachments is never held whole.
-                MimeSource mime = StoredMime.submission(db, original, s.id());
+                MimeSource mime = StoredMime.submission(db, original, s.id(), s.hasAttachments());
                 headers = mime.headerSection();
                 String mailFrom = original.from() != null && original.from().address() != null ? original.from().address() : "";
                 outcomes = channel.send(mailFrom, toRelay.stream().map(Outbox.Entry::recipient).toList(), mime);

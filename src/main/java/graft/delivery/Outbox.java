@@ -91,7 +91,8 @@ public final class Outbox {
     }
 
     /** A submitted message with the recipients of it that one worker claimed. */
-    record Submission(String id, UUID tenantId, UUID mailboxId, String messageId, String content, List<Entry> entries) {
+    record Submission(String id, UUID tenantId, UUID mailboxId, String messageId, String content, boolean hasAttachments,
+                      List<Entry> entries) {
     }
 
     /**
@@ -139,7 +140,8 @@ public final class Outbox {
         }
         Map<String, Submission> bySubmission = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.recipient, o.attempts, o.created_at, s.id, s.tenant_id, "
-                + "s.mailbox_id, s.message_id, " + SUBMITTED_CONTENT + " FROM outbox o JOIN submissions s ON s.id = o.submission_id "
+                + "s.mailbox_id, s.message_id, " + SUBMITTED_CONTENT + ", "
+                + "EXISTS (SELECT 1 FROM attachments a WHERE a.owner_id = s.id) FROM outbox o JOIN submissions s ON s.id = o.submission_id "
                 + "WHERE o.claimed_by = ? ORDER BY o.id")) {
             ps.setString(1, token);
             try (ResultSet rs = ps.executeQuery()) {
@@ -148,7 +150,7 @@ public final class Outbox {
                     Submission sub = bySubmission.get(sid);
                     if (sub == null) {
                         sub = new Submission(sid, UUID.fromString(rs.getString(6)), UUID.fromString(rs.getString(7)),
-                                rs.getString(8), rs.getString(9), new ArrayList<>());
+                                rs.getString(8), rs.getString(9), rs.getBoolean(10), new ArrayList<>());
                         bySubmission.put(sid, sub);
                     }
                     sub.entries().add(new Entry(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4)));

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** One HTTP request and its response, with the Graph conventions every handler needs. */
 public final class Exchange {
@@ -29,7 +30,8 @@ public final class Exchange {
     private final Request request;
     private final Response response;
     private final Callback callback;
-    private final String requestId = UUID.randomUUID().toString();
+    /** Unique, not secret: a version 4 UUID from a fast generator rather than the system's secure one. */
+    private final String requestId = randomUuid();
     private final String clientRequestId;
     private List<Map.Entry<String, String>> query;
     private boolean sent;
@@ -58,6 +60,11 @@ public final class Exchange {
 
     public List<String> headers(String name) {
         return request.getHeaders().getValuesList(name);
+    }
+
+    private static String randomUuid() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID(r.nextLong() & ~0xF000L | 0x4000L, r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL | 0x8000_0000_0000_0000L).toString();
     }
 
     public String requestId() {
@@ -133,9 +140,19 @@ public final class Exchange {
             throw tooLarge();
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] data = in.readNBytes(MAX_BODY + 1);
-            if (data.length > MAX_BODY) {
-                throw tooLarge();
+            byte[] data;
+            if (declared >= 0) {
+                // The usual case: read exactly what was declared, into one array of that size.
+                data = new byte[(int) declared];
+                int n = in.readNBytes(data, 0, data.length);
+                if (n < data.length) {
+                    throw GraphError.badRequest("The request body ended after " + n + " of the " + declared + " bytes it declared.");
+                }
+            } else {
+                data = in.readNBytes(MAX_BODY + 1);
+                if (data.length > MAX_BODY) {
+                    throw tooLarge();
+                }
             }
             bodyRead = true;
             return data;

@@ -8,6 +8,7 @@ import graft.store.Database;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,15 +31,16 @@ public final class StoredMime implements AttachmentContent {
         });
     }
 
-    /** A message as submitted for delivery: its attachments are the submission's copies. */
-    public static MimeSource submission(Database db, Message m, String submissionId) {
-        return MimeRenderer.prepare(m, db.read(c -> AttachmentTable.list(c, submissionId)), new StoredMime(db));
+    /** A message as submitted for delivery: its attachments, if it has any, are the submission's copies. */
+    public static MimeSource submission(Database db, Message m, String submissionId, boolean hasAttachments) {
+        List<Attachment> attachments = hasAttachments ? db.read(c -> AttachmentTable.list(c, submissionId)) : List.of();
+        return MimeRenderer.prepare(m, attachments, new StoredMime(db));
     }
 
     /** An item attachment as the message it holds (contract §1.11: $value of an attachment is its raw form). */
     public static MimeSource item(Database db, Attachment item) {
         StoredMime content = new StoredMime(db);
-        return MimeRenderer.prepare(content.item(item), java.util.List.of(), content);
+        return MimeRenderer.prepare(content.item(item), List.of(), content);
     }
 
     @Override

@@ -22,3 +22,9 @@ CREATE TRIGGER messages_keep_submitted_content BEFORE DELETE OR UPDATE OF conten
 -- Entries are looked up by claim only while claimed: index only those, instead of every entry ever queued.
 DROP INDEX outbox_claim;
 CREATE INDEX outbox_claim ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
+
+-- Every send adds an outbox entry: keep its index work to what queries use. Pruning looks only at finished
+-- entries; nothing looks entries up by creation time.
+DROP INDEX outbox_by_done;
+CREATE INDEX outbox_by_done ON outbox (done_at) WHERE done_at IS NOT NULL;
+DROP INDEX outbox_by_created;

@@ -44,9 +44,9 @@ public final class SqliteDatabase implements Database {
     private volatile boolean closed;
 
     private SqliteDatabase(String url) throws SQLException {
-        this.writer = StatementCache.wrap(open(url, false));
+        this.writer = open(url, false);
         for (int i = 0; i < READERS; i++) {
-            readers.add(StatementCache.wrap(open(url, true)));
+            readers.add(open(url, true));
         }
         try (Statement s = writer.createStatement()) {
             s.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_PAGES);
@@ -83,7 +83,7 @@ public final class SqliteDatabase implements Database {
         if (reader) {
             config.setReadOnly(true);
         }
-        Connection c = config.createConnection(url);
+        Connection c = new CachingSqliteConnection(url, config.toProperties());
         c.setAutoCommit(false);
         return c;
     }

@@ -3,20 +3,20 @@ package graft.store;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class StatementCacheTest {
+class CachingSqliteConnectionTest {
     @Test
     void reusesStatementsAndCopesWithNestingAndFailures() throws SQLException {
-        try (Connection c = StatementCache.wrap(DriverManager.getConnection("jdbc:sqlite::memory:"))) {
+        try (Connection c = new CachingSqliteConnection("jdbc:sqlite::memory:", new Properties())) {
             c.createStatement().execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
             String insert = "INSERT INTO t (id, v) VALUES (?, ?)";
             for (int i = 1; i <= 3; i++) {
@@ -57,6 +57,30 @@ class StatementCacheTest {
             closed.close();
             assertTrue(closed.isClosed());
             assertThrows(SQLException.class, closed::executeQuery);
+        }
+    }
+
+    @Test
+    void evictsTheLeastRecentlyUsedBeyondItsCapacityEvenWhileOneIsOpen() throws SQLException {
+        try (Connection c = new CachingSqliteConnection("jdbc:sqlite::memory:", new Properties())) {
+            PreparedStatement first = c.prepareStatement("SELECT 0");
+            try (ResultSet rs = first.executeQuery()) {
+                assertTrue(rs.next());
+                for (int i = 1; i <= 200; i++) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT " + i);
+                         ResultSet r = ps.executeQuery()) {
+                        assertTrue(r.next());
+                        assertEquals(i, r.getInt(1));
+                    }
+                }
+                assertEquals(0, rs.getInt(1), "evicted while open: still usable until closed");
+            }
+            first.close();
+            assertTrue(first.isClosed());
+            try (PreparedStatement again = c.prepareStatement("SELECT 0"); ResultSet rs = again.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getInt(1));
+            }
         }
     }
 }

@@ -61,6 +61,9 @@ public final class Bench {
 
     /** Graft's rounds only, for comparing two builds of Graft: no Postfix, no ratios, nothing written. */
     final boolean graftOnly;
+    /** With --postgres: Graft's rounds on this PostgreSQL (a fresh database per round) instead of SQLite. */
+    final String pgUrl = System.getenv().getOrDefault("BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/graft_bench");
+    boolean postgres;
 
     Bench(Path launcher, Path work, Path out, boolean quick, boolean graftOnly) {
         this.launcher = launcher;
@@ -73,7 +76,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Path launcher = null, work = null, out = null;
-        boolean quick = false, graftOnly = false;
+        boolean quick = false, graftOnly = false, postgres = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--launcher" -> launcher = Path.of(args[++i]);
@@ -81,10 +84,12 @@ public final class Bench {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--quick" -> quick = true;
                 case "--graft-only" -> graftOnly = true;
+                case "--postgres" -> postgres = graftOnly = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         Bench b = new Bench(launcher, work, out, quick, graftOnly);
+        b.postgres = postgres;
         try {
             b.run();
         } finally {
@@ -176,7 +181,7 @@ public final class Bench {
                 g.stop();
             }
         }
-        log(String.format(Locale.ROOT, "graft only, medians of %d rounds: accepted %.0f/s, delivered %.0f/s, p99 %.1f ms, cpu %.2f ms/msg",
+        log(String.format(Locale.ROOT, "graft only" + (postgres ? " on PostgreSQL" : "") + ", medians of %d rounds: accepted %.0f/s, delivered %.0f/s, p99 %.1f ms, cpu %.2f ms/msg",
                 rounds, median(graft, x -> x.acceptPerSec), median(graft, x -> x.deliveredPerSec), median(graft, x -> x.p99),
                 median(graft, x -> x.cpuMsPerMessage)));
     }
@@ -458,6 +463,48 @@ public final class Bench {
             // gone
         }
         return 0;
+    }
+
+    /** A fresh store for each round: drops the round's database of an earlier run (with dropdb; Graft creates it). */
+    static void dropDatabase(String jdbcUrl, String user, String password) {
+        Matcher m = Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/([A-Za-z0-9_]+)").matcher(jdbcUrl);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("BENCH_PG_URL: expected jdbc:postgresql://host[:port]/name, got " + jdbcUrl);
+        }
+        ProcessBuilder pb = new ProcessBuilder("dropdb", "--if-exists", "-h", m.group(1), "-p", m.group(2) == null ? "5432" : m.group(2),
+                "-U", user, m.group(3)).redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", password);
+        try {
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("dropdb " + m.group(3) + " failed: " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("--postgres needs dropdb (postgresql-client) to start each round on a fresh database", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** CPU ticks of every PostgreSQL server process on this machine (a round's share is the difference). */
+    static long postgresTicks() {
+        long sum = 0;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String s = Files.readString(d.resolve("stat"));
+                    if (s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')).startsWith("postgres")) {
+                        sum += ticks(Long.parseLong(d.getFileName().toString()));
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // exited while listed
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return sum;
     }
 
     /** CPU ticks of one process (its own plus its reaped children's). */
@@ -816,6 +863,7 @@ public final class Bench {
                       host: 127.0.0.1
                       port: %d
                     dataDir: ./data
+                    %s
                     delivery:
                       relay: { host: 127.0.0.1, port: %d, tls: none }
                     tenants:
@@ -830,7 +878,7 @@ public final class Bench {
                             clientSecret: %s
                             roles: [Mail.Send, Mail.ReadWrite]
                             scopes: [Mail.Send]
-                    """.formatted(graftPort, relayPort, TENANT, CLIENT_ID, SECRET));
+                    """.formatted(graftPort, storeLine(), relayPort, TENANT, CLIENT_ID, SECRET));
             long t0 = System.nanoTime();
             process = spawn(List.of(launcher.toString(), "serve", "--config", config.toString()), dir.resolve("graft.log"), Map.of());
             // Start-up: from spawning the launcher to the first 202 of a sendMail (a token fetched on the way).
@@ -851,6 +899,18 @@ public final class Bench {
             }
             startupMs = (System.nanoTime() - t0) / 1e6;
             log("graft " + name + " (pid " + process.pid() + ") answered its first 202 after " + Math.round(startupMs) + " ms");
+        }
+
+        /** SQLite in the data directory, or with --postgres a database of this round's own on the PostgreSQL server. */
+        String storeLine() {
+            if (!postgres) {
+                return "";
+            }
+            String user = System.getenv().getOrDefault("BENCH_PG_USER", "graft");
+            String password = System.getenv().getOrDefault("BENCH_PG_PASSWORD", "graft");
+            String url = pgUrl + "_" + name.replaceAll("[^a-z0-9]", "");
+            dropDatabase(url, user, password);
+            return "store: { url: \"" + url + "\", user: " + user + ", password: \"" + password + "\" }";
         }
 
         void stop() throws InterruptedException {
@@ -904,10 +964,14 @@ public final class Bench {
             long pid = process.pid();
             long base = sinkCount();
             long cpu0 = ticks(pid);
+            long db0 = postgres ? postgresTicks() : 0;
             Map<String, Long> threads0 = threadTicks(pid);
             Load load = send(n, size, CLIENTS, tag);
             long delivered = waitSink(base, n);
             long cpu1 = ticks(pid);
+            if (postgres) {
+                log(String.format(Locale.ROOT, "postgresql server CPU: %.2f ms per message", (postgresTicks() - db0) * 1000.0 / CLK_TCK / n));
+            }
             if (System.getenv("BENCH_THREADS") != null) {
                 Map<String, Long> threads1 = threadTicks(pid);
                 StringBuilder b = new StringBuilder("graft CPU by thread (ms per message):");

@@ -1,22 +1,11 @@
 package graft.mime;
 
-import jakarta.mail.internet.MimeUtility;
-
-import java.io.UnsupportedEncodingException;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
-
 /**
  * Values on their way into a header line. Whatever the mail model already did, nothing that reaches a header
- * keeps a CR, LF or other control character (RFC 5322 2.2: a header field is one logical line), and text that
- * is not ASCII becomes an RFC 2047 encoded-word.
+ * keeps a CR, LF or other control character (RFC 5322 2.2: a header field is one logical line); how text that is
+ * not ASCII is written is {@link HeaderWriter}'s part. Values that are already clean are returned as they are.
  */
 final class HeaderText {
-    /** RFC 5322 3.6.8: a field name is printable US-ASCII except colon. */
-    private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]+");
-    /** What an addr-spec may hold here: no space, no controls, none of the characters that end or split an address. */
-    private static final Pattern UNSAFE_IN_ADDRESS = Pattern.compile("[\\x00-\\x20\\x7f<>,;:\"()\\[\\]\\\\]");
-
     private HeaderText() {
     }
 
@@ -25,36 +14,65 @@ final class HeaderText {
         if (value == null) {
             return "";
         }
-        StringBuilder out = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
+        int i = 0;
+        while (i < value.length() && !isControl(value.charAt(i))) {
+            i++;
+        }
+        if (i == value.length()) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length()).append(value, 0, i);
+        for (; i < value.length(); i++) {
             char c = value.charAt(i);
-            out.append(c < 0x20 || c == 0x7f ? ' ' : c);
+            out.append(isControl(c) ? ' ' : c);
         }
         return out.toString();
     }
 
+    /**
+     * What an addr-spec may hold here: no space, no controls, none of the characters that end or split an address
+     * ({@code <>,;:"()[]\}); anything else is dropped.
+     */
     static String address(String address) {
-        return address == null ? "" : UNSAFE_IN_ADDRESS.matcher(address).replaceAll("");
+        if (address == null) {
+            return "";
+        }
+        int i = 0;
+        while (i < address.length() && !unsafeInAddress(address.charAt(i))) {
+            i++;
+        }
+        if (i == address.length()) {
+            return address;
+        }
+        StringBuilder out = new StringBuilder(address.length()).append(address, 0, i);
+        for (; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (!unsafeInAddress(c)) {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
+    /** RFC 5322 3.6.8: a field name is printable US-ASCII except colon. */
     static boolean isFieldName(String name) {
-        return name != null && FIELD_NAME.matcher(name).matches();
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7f || c == ':') {
+                return false;
+            }
+        }
+        return true;
     }
 
-    static boolean isAscii(String s) {
-        return StandardCharsets.US_ASCII.newEncoder().canEncode(s);
+    private static boolean isControl(char c) {
+        return c < 0x20 || c == 0x7f;
     }
 
-    /** Unstructured text (RFC 5322 3.2.5) for a header: one line, RFC 2047-encoded when not ASCII. */
-    static String unstructured(String value) {
-        String line = oneLine(value);
-        if (isAscii(line)) {
-            return line;
-        }
-        try {
-            return MimeUtility.encodeText(line, "UTF-8", "Q");
-        } catch (UnsupportedEncodingException e) {
-            throw new IllegalStateException("UTF-8 is always supported", e);
-        }
+    private static boolean unsafeInAddress(char c) {
+        return c <= 0x20 || c == 0x7f || "<>,;:\"()[]\\".indexOf(c) >= 0;
     }
 }

@@ -38,9 +38,15 @@ import java.util.Properties;
  * message/rfc822 parts are attached messages. File names may be RFC 2231 or RFC 2047 encoded.
  */
 public final class MimeParser {
+    private static final String STREAM_PROVIDER = "jakarta.mail.util.StreamProvider";
     private static final Session SESSION;
 
     static {
+        // Jakarta Mail 2.1 looks its StreamProvider up on every decode, through the ServiceLoader (a scan of the
+        // jar) unless this property names the class (jakartaee/mail-api#861); naming it makes that a class lookup.
+        if (System.getProperty(STREAM_PROVIDER) == null) {
+            System.setProperty(STREAM_PROVIDER, "org.eclipse.angus.mail.util.MailStreamProvider");
+        }
         Properties p = new Properties();
         // RFC 2231 names are decoded by Jakarta Mail; RFC 2047 ones (common in the wild) are decoded below.
         p.setProperty("mail.mime.decodeparameters", "true");

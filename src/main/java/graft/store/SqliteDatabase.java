@@ -32,6 +32,8 @@ public final class SqliteDatabase implements Database {
     private static final long CHECKPOINT_INTERVAL_MS = 100;
     /** Backstop: past this many WAL pages the writer checkpoints itself, should the background ones fall behind. */
     private static final int WRITER_CHECKPOINT_PAGES = 20_000;
+    /** The writer's page cache (SQLite's default is 2 MB). */
+    private static final int WRITER_CACHE_KB = 16 * 1024;
 
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private final LinkedBlockingQueue<PendingWrite<?>> writes = new LinkedBlockingQueue<>();
@@ -82,6 +84,12 @@ public final class SqliteDatabase implements Database {
         config.setTransactionMode(reader ? SQLiteConfig.TransactionMode.DEFERRED : SQLiteConfig.TransactionMode.IMMEDIATE);
         if (reader) {
             config.setReadOnly(true);
+        } else {
+            // Each write of a group runs in a savepoint, whose journal holds the original of every page the write
+            // changes: in memory that is a copy, in a temporary file it was a write system call per page.
+            config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+            // The pages every send touches (table and index ends, the outbox) stay cached between groups.
+            config.setCacheSize(-WRITER_CACHE_KB);
         }
         Connection c = new CachingSqliteConnection(url, config.toProperties());
         c.setAutoCommit(false);

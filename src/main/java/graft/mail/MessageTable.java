@@ -19,6 +19,7 @@ final class MessageTable {
     private static final String COLUMNS = "id, mailbox_id, folder_id, change_key, created_at, modified_at, received_at, sent_at, "
             + "is_draft, is_read, has_attachments, importance, subject, from_address, from_name, internet_message_id, "
             + "conversation_id, content";
+    private static final String INSERT = "INSERT INTO messages (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private MessageTable() {
     }
@@ -29,11 +30,28 @@ final class MessageTable {
 
     /** @param content the message in stored JSON ({@link #content}), when the caller has it already */
     static void insert(Connection c, Message m, String content) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO messages (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, m.id().value());
             ps.setString(2, m.mailboxId().toString());
             bindRest(ps, m, 3, content);
             ps.executeUpdate();
+        }
+    }
+
+    /** Inserts messages in one batch; {@code contents} holds the stored JSON of each, in the same order. */
+    static void insertAll(Connection c, List<Message> messages, List<String> contents) throws SQLException {
+        if (messages.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (int i = 0; i < messages.size(); i++) {
+                Message m = messages.get(i);
+                ps.setString(1, m.id().value());
+                ps.setString(2, m.mailboxId().toString());
+                bindRest(ps, m, 3, contents.get(i));
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -119,19 +119,23 @@ public final class Sending {
          * @return whether anything went to the outbox
          */
         boolean write(Connection c, boolean stored, boolean saveToSentItems, boolean attachments) throws SQLException {
+            List<Message> inserts = new ArrayList<>(inboxCopies.size() + 1);
+            List<String> contents = new ArrayList<>(inboxCopies.size() + 1);
             if (saveToSentItems) {
                 if (stored) {
                     MessageTable.update(c, sent, sentJson);
                 } else {
-                    MessageTable.insert(c, sent, sentJson);
+                    inserts.add(sent);
+                    contents.add(sentJson);
                 }
             } else if (stored) {
                 MessageTable.delete(c, ownerId, sent.id());
             }
-            for (int i = 0; i < inboxCopies.size(); i++) {
-                Message copy = inboxCopies.get(i);
-                MessageTable.insert(c, copy, inboxJson.get(i));
-                if (attachments) {
+            inserts.addAll(inboxCopies);
+            contents.addAll(inboxJson);
+            MessageTable.insertAll(c, inserts, contents); // one round trip to a database server
+            if (attachments) {
+                for (Message copy : inboxCopies) {
                     AttachmentTable.copyAll(c, draftId, copy.id().value());
                 }
             }

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -174,16 +175,11 @@ public final class Delivery implements AutoCloseable {
         lease.watch(token, leaseUntil);
         List<Attempt> attempts = new ArrayList<>();
         try {
-            for (Outbox.Submission s : claimed) {
-                // The keeper extends the claim; if it could not (the store is down), stop while the claim still holds.
-                if (!running || clock.millis() > lease.until() - leaseMillis / 2) {
-                    break;
-                }
-                attempts.add(deliverOrDefer(s, channel));
-            }
+            // The keeper extends the claim; if it could not (the store is down), stop while the claim still holds.
+            attempts.addAll(deliverAll(claimed, channel, () -> running && clock.millis() <= lease.until() - leaseMillis / 2));
         } finally {
             // One transaction records the whole claim: fewer fsyncs per message. A crash before it commits means
-            // these messages are sent again (at-least-once), never lost.
+            // these messages are sent again (at-least-once), never lost. What was not attempted is released as it was.
             List<Outbox.Result> recorded;
             try {
                 recorded = recordWhileLeased(token, attempts, lease.until());
@@ -237,33 +233,62 @@ public final class Delivery implements AutoCloseable {
                            Map<Long, Bounces.Failure> failures, Instant at) {
     }
 
-    /**
-     * One submission that cannot even be prepared (say its stored message cannot be read) is deferred like a
-     * temporary failure with a backoff, so it does not stand first in line at every claim and hold up the rest.
-     * Once its lifetime is over it simply ends as bounced: with no readable message there is no report to write.
-     */
-    private Attempt deliverOrDefer(Outbox.Submission s, SmtpRelay.Channel channel) {
-        try {
-            return deliver(s, channel);
-        } catch (RuntimeException e) {
-            if (e instanceof StoreException) {
-                throw e; // the store is the problem, not this submission
-            }
-            log.error("cannot prepare submission {} for delivery; deferring it", s.id(), e);
-            Instant now = clock.instant();
-            String reply = "451 4.3.0 local error: " + e.getClass().getSimpleName();
-            List<Outbox.Result> results = s.entries().stream().map(entry -> {
-                Instant queuedAt = Instant.ofEpochMilli(entry.createdAt());
-                return retry.expired(queuedAt, now)
-                        ? new Outbox.Result(entry.id(), Outbox.BOUNCED, reply, true, null)
-                        : new Outbox.Result(entry.id(), Outbox.DEFERRED, reply, true,
-                        retry.nextAttempt(entry.attempts() + 1, queuedAt, now).toEpochMilli());
-            }).toList();
-            return new Attempt(s, null, "", results, Map.of(), now);
-        }
+    /** A submission made ready: routed, and rendered when some of its recipients go to the relay. */
+    private record Prepared(Outbox.Submission submission, Message original, String headers, List<Outbox.Result> results,
+                            List<Outbox.Entry> toRelay, SmtpSession.Mail mail, Instant at) {
     }
 
-    private Attempt deliver(Outbox.Submission s, SmtpRelay.Channel channel) {
+    /**
+     * Delivers the claimed submissions, those for the relay in one pipelined run on this worker's connection.
+     * @return an attempt for every submission that was started; the others were stopped by {@code keepGoing}
+     */
+    private List<Attempt> deliverAll(List<Outbox.Submission> claimed, SmtpRelay.Channel channel, BooleanSupplier keepGoing) {
+        List<Attempt> attempts = new ArrayList<>();
+        List<Prepared> prepared = new ArrayList<>();
+        for (Outbox.Submission s : claimed) {
+            try {
+                prepared.add(prepare(s));
+            } catch (RuntimeException e) {
+                if (e instanceof StoreException) {
+                    throw e; // the store is the problem, not this submission
+                }
+                attempts.add(deferUnreadable(s, e));
+            }
+        }
+        List<SmtpSession.Mail> mails = prepared.stream().map(Prepared::mail).filter(Objects::nonNull).toList();
+        List<List<DeliveryOutcome>> outcomes;
+        if (mails.isEmpty()) {
+            outcomes = List.of();
+        } else {
+            try {
+                outcomes = channel.send(mails, keepGoing);
+            } catch (RuntimeException e) {
+                log.error("cannot relay {} submissions", mails.size(), e);
+                outcomes = mails.stream().map(m -> m.recipients().stream().<DeliveryOutcome>map(r -> new DeliveryOutcome.TemporaryFailure(
+                        "451 4.3.0 local error: " + e.getClass().getSimpleName())).toList()).toList();
+            }
+        }
+        Instant done = clock.instant();
+        int next = 0;
+        for (Prepared p : prepared) {
+            List<Outbox.Result> results = new ArrayList<>(p.results());
+            Map<Long, Bounces.Failure> failures = new HashMap<>();
+            if (p.mail() != null) {
+                List<DeliveryOutcome> o = outcomes.get(next++);
+                if (o == null) {
+                    continue; // not started: released with the claim, due again as it was
+                }
+                for (int i = 0; i < p.toRelay().size(); i++) {
+                    results.add(result(p.toRelay().get(i), o.get(i), done, failures));
+                }
+            }
+            attempts.add(new Attempt(p.submission(), p.original(), p.headers(), results, failures, p.at()));
+        }
+        return attempts;
+    }
+
+    /** Routes each recipient of a submission; renders the message when some go to the relay. */
+    private Prepared prepare(Outbox.Submission s) {
         Instant now = clock.instant();
         Message original = SystemMessages.readSubmitted(s.content(), s.messageId(), s.mailboxId());
         List<Outbox.Result> results = new ArrayList<>();
@@ -277,27 +302,33 @@ public final class Delivery implements AutoCloseable {
                 case RELAY -> toRelay.add(e);
             }
         }
-        Map<Long, Bounces.Failure> failures = new HashMap<>();
-        String headers = "";
-        if (!toRelay.isEmpty()) {
-            List<DeliveryOutcome> outcomes;
-            try {
-                // Streamed into DATA as it is rendered: a message with large attachments is never held whole.
-                MimeSource mime = StoredMime.submission(db, original, s.id(), s.hasAttachments());
-                headers = mime.headerSection();
-                String mailFrom = original.from() != null && original.from().address() != null ? original.from().address() : "";
-                outcomes = channel.send(mailFrom, toRelay.stream().map(Outbox.Entry::recipient).toList(), mime);
-            } catch (RuntimeException e) {
-                log.error("cannot relay submission {}", s.id(), e);
-                outcomes = toRelay.stream().<DeliveryOutcome>map(x -> new DeliveryOutcome.TemporaryFailure(
-                        "451 4.3.0 local error: " + e.getClass().getSimpleName())).toList();
-            }
-            Instant done = clock.instant();
-            for (int i = 0; i < toRelay.size(); i++) {
-                results.add(result(toRelay.get(i), outcomes.get(i), done, failures));
-            }
+        if (toRelay.isEmpty()) {
+            return new Prepared(s, original, "", results, toRelay, null, now);
         }
-        return new Attempt(s, original, headers, results, failures, now);
+        // Streamed into DATA as it is rendered: a message with large attachments is never held whole.
+        MimeSource mime = StoredMime.submission(db, original, s.id(), s.hasAttachments());
+        String mailFrom = original.from() != null && original.from().address() != null ? original.from().address() : "";
+        return new Prepared(s, original, mime.headerSection(), results, toRelay,
+                new SmtpSession.Mail(mailFrom, toRelay.stream().map(Outbox.Entry::recipient).toList(), mime), now);
+    }
+
+    /**
+     * One submission that cannot even be prepared (say its stored message cannot be read) is deferred like a
+     * temporary failure with a backoff, so it does not stand first in line at every claim and hold up the rest.
+     * Once its lifetime is over it simply ends as bounced: with no readable message there is no report to write.
+     */
+    private Attempt deferUnreadable(Outbox.Submission s, RuntimeException e) {
+        log.error("cannot prepare submission {} for delivery; deferring it", s.id(), e);
+        Instant now = clock.instant();
+        String reply = "451 4.3.0 local error: " + e.getClass().getSimpleName();
+        List<Outbox.Result> results = s.entries().stream().map(entry -> {
+            Instant queuedAt = Instant.ofEpochMilli(entry.createdAt());
+            return retry.expired(queuedAt, now)
+                    ? new Outbox.Result(entry.id(), Outbox.BOUNCED, reply, true, null)
+                    : new Outbox.Result(entry.id(), Outbox.DEFERRED, reply, true,
+                    retry.nextAttempt(entry.attempts() + 1, queuedAt, now).toEpochMilli());
+        }).toList();
+        return new Attempt(s, null, "", results, Map.of(), now);
     }
 
     /** Records one submission's results; a report goes to the sender for the bounces this claim still held. */

@@ -53,13 +53,15 @@ final class SmtpDataStream extends FilterOutputStream {
         return connectionFailed;
     }
 
-    /** The terminating line; a message that does not end with a line break gets one first. */
+    /**
+     * The terminating line; a message that does not end with a line break gets one first. Not flushed: the next
+     * transaction's envelope may follow it in the same write (RFC 2920).
+     */
     void finish() throws IOException {
         if (last != -1 && last != '\n') {
             out.write(CRLF);
         }
         out.write(END);
-        out.flush();
     }
 
     @Override

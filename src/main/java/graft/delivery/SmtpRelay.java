@@ -6,7 +6,9 @@ import graft.mime.MimeSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The smarthost every relayed message goes to. Each worker holds one {@link Channel}: a connection kept open
@@ -62,60 +64,106 @@ public final class SmtpRelay {
             return send(mailFrom, recipients, MimeSource.of(message));
         }
 
-        /**
-         * As {@link #send(String, List, byte[])}, with the message streamed into DATA as it is rendered. More than
-         * {@link #MAX_RECIPIENTS_PER_TRANSACTION} recipients go in several transactions.
-         */
+        /** As {@link #send(String, List, byte[])}, with the message streamed into DATA as it is rendered. */
         public List<DeliveryOutcome> send(String mailFrom, List<String> recipients, MimeSource message) {
-            if (recipients.size() <= MAX_RECIPIENTS_PER_TRANSACTION) {
-                return sendOnce(mailFrom, recipients, message);
-            }
-            List<DeliveryOutcome> out = new ArrayList<>(recipients.size());
-            for (int from = 0; from < recipients.size(); from += MAX_RECIPIENTS_PER_TRANSACTION) {
-                out.addAll(sendOnce(mailFrom, recipients.subList(from,
-                        Math.min(recipients.size(), from + MAX_RECIPIENTS_PER_TRANSACTION)), message));
-            }
-            return out;
+            return send(List.of(new SmtpSession.Mail(mailFrom, recipients, message)), () -> true).getFirst();
         }
 
-        private List<DeliveryOutcome> sendOnce(String mailFrom, List<String> recipients, MimeSource message) {
-            if (session != null && (!session.usable() || transactions >= MAX_TRANSACTIONS_PER_CONNECTION
-                    || System.nanoTime() - lastUsed > MAX_IDLE_NANOS)) {
-                close();
+        /**
+         * Delivers messages in order, pipelined on one connection where the relay allows. More than
+         * {@link #MAX_RECIPIENTS_PER_TRANSACTION} recipients of a message go in several transactions.
+         * @param keepGoing asked before each transaction is started
+         * @return per message one outcome per recipient, in order; null for a message not attempted because
+         * {@code keepGoing} said stop. Failures to connect are temporary failures, never exceptions.
+         */
+        public List<List<DeliveryOutcome>> send(List<SmtpSession.Mail> mails, BooleanSupplier keepGoing) {
+            List<SmtpSession.Mail> transactions = new ArrayList<>();
+            for (SmtpSession.Mail m : mails) {
+                List<String> r = m.recipients();
+                for (int from = 0; from < Math.max(1, r.size()); from += MAX_RECIPIENTS_PER_TRANSACTION) {
+                    transactions.add(new SmtpSession.Mail(m.from(), r.subList(from, Math.min(r.size(), from + MAX_RECIPIENTS_PER_TRANSACTION)),
+                            m.message()));
+                }
             }
-            boolean reused = session != null;
-            try {
-                return attempt(mailFrom, recipients, message);
-            } catch (SmtpSession.MessageUnreadable e) {
-                close();
-                return all(recipients, "451 4.3.0 local error: " + e.getMessage());
-            } catch (IOException e) {
-                close();
-                if (reused) {
-                    // The server may have closed a connection we kept open: one try on a fresh one.
+            List<List<DeliveryOutcome>> outcomes = new ArrayList<>(Collections.nCopies(transactions.size(), null));
+            makeTransactions(transactions, outcomes, keepGoing);
+            // Back to one list per message; a message stopped between its transactions has the rest deferred.
+            List<List<DeliveryOutcome>> perMessage = new ArrayList<>(mails.size());
+            int t = 0;
+            for (SmtpSession.Mail m : mails) {
+                List<DeliveryOutcome> all = new ArrayList<>(m.recipients().size());
+                boolean attempted = false;
+                for (int from = 0; from < Math.max(1, m.recipients().size()); from += MAX_RECIPIENTS_PER_TRANSACTION, t++) {
+                    List<DeliveryOutcome> part = outcomes.get(t);
+                    attempted |= part != null;
+                    all.addAll(part != null ? part : all(transactions.get(t).recipients(), "451 4.3.0 delivery stopped before this transaction"));
+                }
+                perMessage.add(attempted ? all : null);
+            }
+            return perMessage;
+        }
+
+        /**
+         * Makes the transactions, on the kept connection or a new one. Should a kept connection fail, the ones not
+         * made yet get one more try on a fresh connection (the server may have closed an idle one); a message that
+         * cannot be rendered fails alone and the rest go on, on a new connection.
+         */
+        private void makeTransactions(List<SmtpSession.Mail> transactions, List<List<DeliveryOutcome>> outcomes, BooleanSupplier keepGoing) {
+            int first = 0;
+            boolean retried = false;
+            while (first < transactions.size() && keepGoing.getAsBoolean()) {
+                if (session != null && (!session.usable() || this.transactions >= MAX_TRANSACTIONS_PER_CONNECTION
+                        || System.nanoTime() - lastUsed > MAX_IDLE_NANOS)) {
+                    close();
+                }
+                boolean reused = session != null;
+                if (session == null) {
                     try {
-                        return attempt(mailFrom, recipients, message);
-                    } catch (IOException again) {
-                        close();
-                        return all(recipients, "421 4.4.2 connection to " + describe() + " lost: " + again.getMessage());
+                        session = SmtpSession.open(relay, tls, heloName);
+                        this.transactions = 0;
+                    } catch (SmtpSession.SmtpException e) {
+                        fill(outcomes, first, transactions, e.getMessage());
+                        return;
                     }
                 }
-                return all(recipients, "421 4.4.2 connection to " + describe() + " lost: " + e.getMessage());
+                List<SmtpSession.Mail> rest = transactions.subList(first, transactions.size());
+                List<List<DeliveryOutcome>> done = outcomes.subList(first, transactions.size());
+                try {
+                    session.send(rest, done, keepGoing);
+                    return;
+                } catch (SmtpSession.MessageUnreadable e) {
+                    int failed = first + made(done);
+                    outcomes.set(failed, all(transactions.get(failed).recipients(), "451 4.3.0 local error: " + e.getMessage()));
+                    close();
+                    first = failed + 1;
+                } catch (IOException e) {
+                    first += made(done);
+                    close();
+                    if (!reused || retried) {
+                        fill(outcomes, first, transactions, "421 4.4.2 connection to " + describe() + " lost: " + e.getMessage());
+                        return;
+                    }
+                    retried = true;
+                } finally {
+                    this.transactions += made(done);
+                    lastUsed = System.nanoTime();
+                }
             }
         }
 
-        private List<DeliveryOutcome> attempt(String mailFrom, List<String> recipients, MimeSource message) throws IOException {
-            if (session == null) {
-                try {
-                    session = SmtpSession.open(relay, tls, heloName);
-                    transactions = 0;
-                } catch (SmtpSession.SmtpException e) {
-                    return all(recipients, e.getMessage());
-                }
+        /** How many transactions of {@code outcomes} have theirs: they are made in order. */
+        private static int made(List<List<DeliveryOutcome>> outcomes) {
+            int n = 0;
+            while (n < outcomes.size() && outcomes.get(n) != null) {
+                n++;
             }
-            transactions++;
-            lastUsed = System.nanoTime();
-            return session.send(mailFrom, recipients, message);
+            return n;
+        }
+
+        private static void fill(List<List<DeliveryOutcome>> outcomes, int from, List<SmtpSession.Mail> transactions, String reply) {
+            for (int i = from; i < outcomes.size(); i++) {
+                outcomes.set(i, all(transactions.get(i).recipients(), reply));
+            }
         }
 
         private static List<DeliveryOutcome> all(List<String> recipients, String reply) {

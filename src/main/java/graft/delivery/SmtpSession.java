@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -124,103 +125,201 @@ final class SmtpSession implements AutoCloseable {
         return !broken && socket != null && !socket.isClosed();
     }
 
+    /** One mail transaction to make: the reverse path (empty for none), the recipients, the message. */
+    record Mail(String from, List<String> recipients, MimeSource message) {
+    }
+
+    /** A transaction's envelope after the checks: the outcomes known so far, and the recipients that go to the server. */
+    private record Envelope(int index, Mail mail, DeliveryOutcome[] outcomes, List<Integer> toSend) {
+    }
+
     /**
-     * One mail transaction: MAIL FROM, RCPT TO for each recipient, DATA.
-     * @return one outcome per recipient, in the order given
+     * Makes the transactions in order on this connection: MAIL FROM, RCPT TO for each recipient, DATA. With
+     * PIPELINING (RFC 2920) each envelope goes out as one group, and the envelope of the next transaction goes out
+     * with the end of the data of the one before, so a message costs one round trip instead of two.
+     * @param outcomes  receives at index i, once it is known, one outcome per recipient of {@code mails[i]}, in order
+     * @param keepGoing asked before each next transaction is started
+     * @throws MessageUnreadable when a message could not be rendered; the connection is then dropped
+     * @throws IOException when the connection failed: the transactions without outcomes were not (known to be) made
      */
-    List<DeliveryOutcome> send(String mailFrom, List<String> recipients, MimeSource message) throws IOException {
-        DeliveryOutcome[] outcomes = new DeliveryOutcome[recipients.size()];
-        List<Integer> toSend = new ArrayList<>();
-        for (int i = 0; i < recipients.size(); i++) {
-            if (safePath(recipients.get(i))) {
-                toSend.add(i);
-            } else {
-                outcomes[i] = new DeliveryOutcome.PermanentFailure("553 5.1.3 recipient address not allowed in an SMTP command");
-            }
-        }
-        if (!mailFrom.isEmpty() && !safePath(mailFrom)) {
-            fillAll(outcomes, new DeliveryOutcome.PermanentFailure("553 5.1.7 sender address not allowed in an SMTP command"));
-            return List.of(outcomes);
-        }
-        if (toSend.isEmpty()) {
-            return List.of(outcomes);
-        }
-        String mail = "MAIL FROM:<" + mailFrom + ">" + (extensions.contains("SIZE") ? " SIZE=" + message.estimatedSize() : "");
+    void send(List<Mail> mails, List<List<DeliveryOutcome>> outcomes, BooleanSupplier keepGoing) throws IOException {
         try {
-            boolean pipelining = extensions.contains("PIPELINING");
-            SmtpReply mailReply;
-            List<SmtpReply> rcptReplies = new ArrayList<>();
-            SmtpReply dataReply = null;
-            if (pipelining) {
-                write(mail);
-                for (int i : toSend) {
-                    write("RCPT TO:<" + recipients.get(i) + ">");
+            if (!extensions.contains("PIPELINING")) {
+                for (int i = 0; i < mails.size() && keepGoing.getAsBoolean(); i++) {
+                    outcomes.set(i, sendOneByOne(envelope(i, mails.get(i))));
                 }
-                write("DATA");
+                return;
+            }
+            Cursor cursor = new Cursor(mails, outcomes, keepGoing);
+            Envelope current = cursor.next();
+            if (current != null) {
+                writeEnvelope(current);
                 out.flush();
-                mailReply = read();
-                for (int ignored : toSend) {
-                    rcptReplies.add(read());
-                }
-                dataReply = read();
-            } else {
-                mailReply = command(mail);
-                if (mailReply.positive()) {
-                    for (int i : toSend) {
-                        rcptReplies.add(command("RCPT TO:<" + recipients.get(i) + ">"));
-                    }
-                }
             }
-            if (!mailReply.positive()) {
-                for (int i : toSend) {
-                    outcomes[i] = DeliveryOutcome.of(mailReply);
-                }
-                reset(dataReply);
-                return List.of(outcomes);
+            while (current != null) {
+                Envelope next = finishPipelined(current, cursor);
+                outcomes.set(current.index(), List.of(current.outcomes()));
+                current = next;
             }
-            List<Integer> accepted = new ArrayList<>();
-            for (int k = 0; k < toSend.size(); k++) {
-                SmtpReply r = rcptReplies.get(k);
-                if (r.positive()) {
-                    accepted.add(toSend.get(k));
-                } else {
-                    outcomes[toSend.get(k)] = DeliveryOutcome.of(r);
-                }
-            }
-            if (accepted.isEmpty()) {
-                reset(dataReply);
-                return List.of(outcomes);
-            }
-            if (dataReply == null) {
-                dataReply = command("DATA");
-            }
-            if (dataReply.code() != 354) {
-                for (int i : accepted) {
-                    outcomes[i] = DeliveryOutcome.of(dataReply.code() < 400 ? new SmtpReply(451, List.of("4.5.0 unexpected reply to DATA: " + dataReply.text())) : dataReply);
-                }
-                reset(null);
-                return List.of(outcomes);
-            }
-            writeData(message);
-            SmtpReply end = read();
-            for (int i : accepted) {
-                outcomes[i] = DeliveryOutcome.of(end);
-            }
-            return List.of(outcomes);
         } catch (IOException e) {
             broken = true;
             throw e;
         }
     }
 
-    /** Ends a failed transaction; a pipelined DATA that was answered 354 anyway gets an empty message first. */
-    private void reset(SmtpReply dataReply) throws IOException {
-        if (dataReply != null && dataReply.code() == 354) {
-            write(".");
-            out.flush();
-            read();
+    /** Walks the transactions, settling at once those that need no SMTP (every path refused). */
+    private static final class Cursor {
+        private final List<Mail> mails;
+        private final List<List<DeliveryOutcome>> outcomes;
+        private final BooleanSupplier keepGoing;
+        private int index;
+
+        Cursor(List<Mail> mails, List<List<DeliveryOutcome>> outcomes, BooleanSupplier keepGoing) {
+            this.mails = mails;
+            this.outcomes = outcomes;
+            this.keepGoing = keepGoing;
         }
-        command("RSET");
+
+        /** The next transaction to send, or null when there is none or it is time to stop. */
+        Envelope next() {
+            while (index < mails.size() && keepGoing.getAsBoolean()) {
+                Envelope e = envelope(index, mails.get(index));
+                index++;
+                if (!e.toSend().isEmpty()) {
+                    return e;
+                }
+                outcomes.set(e.index(), List.of(e.outcomes()));
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Reads the replies to {@code e}'s envelope (already sent), sends its data or ends it, with the next envelope
+     * pipelined behind either, and reads the reply to that.
+     * @return the next transaction, whose envelope is on its way, or null
+     */
+    private Envelope finishPipelined(Envelope e, Cursor cursor) throws IOException {
+        SmtpReply mailReply = read();
+        List<SmtpReply> rcptReplies = new ArrayList<>(e.toSend().size());
+        for (int ignored : e.toSend()) {
+            rcptReplies.add(read());
+        }
+        SmtpReply dataReply = read();
+        List<Integer> accepted = accepted(e, mailReply, rcptReplies);
+        boolean sendData = !accepted.isEmpty() && dataReply.code() == 354;
+        if (sendData) {
+            writeData(e.mail().message());
+        } else {
+            refuseData(e, accepted, dataReply);
+            if (dataReply.code() == 354) {
+                write("."); // a pipelined DATA answered 354 although no recipient was: an empty message, then RSET
+            }
+            write("RSET");
+        }
+        Envelope next = cursor.next();
+        if (next != null) {
+            writeEnvelope(next);
+        }
+        out.flush();
+        if (sendData) {
+            SmtpReply end = read();
+            for (int i : accepted) {
+                e.outcomes()[i] = DeliveryOutcome.of(end);
+            }
+        } else {
+            if (dataReply.code() == 354) {
+                read();
+            }
+            read(); // RSET
+        }
+        return next;
+    }
+
+    /** One transaction without PIPELINING: each command waits for its reply. */
+    private List<DeliveryOutcome> sendOneByOne(Envelope e) throws IOException {
+        if (!e.toSend().isEmpty()) {
+            SmtpReply mailReply = command(mailCommand(e.mail()));
+            List<SmtpReply> rcptReplies = new ArrayList<>();
+            if (mailReply.positive()) {
+                for (int i : e.toSend()) {
+                    rcptReplies.add(command("RCPT TO:<" + e.mail().recipients().get(i) + ">"));
+                }
+            }
+            List<Integer> accepted = accepted(e, mailReply, rcptReplies);
+            SmtpReply dataReply = accepted.isEmpty() ? null : command("DATA");
+            if (dataReply != null && dataReply.code() == 354) {
+                writeData(e.mail().message());
+                out.flush();
+                SmtpReply end = read();
+                for (int i : accepted) {
+                    e.outcomes()[i] = DeliveryOutcome.of(end);
+                }
+            } else {
+                if (dataReply != null) {
+                    refuseData(e, accepted, dataReply);
+                }
+                command("RSET");
+            }
+        }
+        return List.of(e.outcomes());
+    }
+
+    /** The checks before anything is sent: a path that could break a command is refused here (553). */
+    private static Envelope envelope(int index, Mail m) {
+        DeliveryOutcome[] outcomes = new DeliveryOutcome[m.recipients().size()];
+        if (!m.from().isEmpty() && !safePath(m.from())) {
+            fillAll(outcomes, new DeliveryOutcome.PermanentFailure("553 5.1.7 sender address not allowed in an SMTP command"));
+            return new Envelope(index, m, outcomes, List.of());
+        }
+        List<Integer> toSend = new ArrayList<>();
+        for (int i = 0; i < m.recipients().size(); i++) {
+            if (safePath(m.recipients().get(i))) {
+                toSend.add(i);
+            } else {
+                outcomes[i] = new DeliveryOutcome.PermanentFailure("553 5.1.3 recipient address not allowed in an SMTP command");
+            }
+        }
+        return new Envelope(index, m, outcomes, toSend);
+    }
+
+    private void writeEnvelope(Envelope e) throws IOException {
+        write(mailCommand(e.mail()));
+        for (int i : e.toSend()) {
+            write("RCPT TO:<" + e.mail().recipients().get(i) + ">");
+        }
+        write("DATA");
+    }
+
+    private String mailCommand(Mail m) {
+        return "MAIL FROM:<" + m.from() + ">" + (extensions.contains("SIZE") ? " SIZE=" + m.message().estimatedSize() : "");
+    }
+
+    /**
+     * The recipients the server took; the others get their outcome now (a refused MAIL FROM refuses them all).
+     * {@code rcptReplies} is empty when MAIL FROM was refused and nothing else was sent.
+     */
+    private static List<Integer> accepted(Envelope e, SmtpReply mailReply, List<SmtpReply> rcptReplies) {
+        List<Integer> accepted = new ArrayList<>();
+        for (int k = 0; k < e.toSend().size(); k++) {
+            int i = e.toSend().get(k);
+            if (!mailReply.positive()) {
+                e.outcomes()[i] = DeliveryOutcome.of(mailReply);
+            } else if (rcptReplies.get(k).positive()) {
+                accepted.add(i);
+            } else {
+                e.outcomes()[i] = DeliveryOutcome.of(rcptReplies.get(k));
+            }
+        }
+        return accepted;
+    }
+
+    /** DATA was refused although recipients were accepted: they fail with that reply (never as delivered). */
+    private static void refuseData(Envelope e, List<Integer> accepted, SmtpReply dataReply) {
+        for (int i : accepted) {
+            e.outcomes()[i] = DeliveryOutcome.of(dataReply.code() < 400
+                    ? new SmtpReply(451, List.of("4.5.0 unexpected reply to DATA: " + dataReply.text())) : dataReply);
+        }
     }
 
     /**

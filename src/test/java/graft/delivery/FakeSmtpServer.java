@@ -34,6 +34,12 @@ final class FakeSmtpServer implements AutoCloseable {
     /** Reply to the end of DATA for a transaction (its recipients), or null for 250. */
     volatile Function<List<String>, String> dataReply = r -> null;
     volatile boolean pipelining = true;
+    /** When above 0: the connection is dropped, unanswered and unrecorded, at the end of its n-th DATA. */
+    volatile int dropAtTransaction;
+    /** Whether to note, at the end of each DATA, if the client's next command had already arrived (up to 1 s). */
+    volatile boolean notePipelinedData;
+    /** Per DATA end, when noted: did the next command come before the reply to the data, i.e. pipelined? */
+    final List<Boolean> nextCommandBeforeDataReply = new CopyOnWriteArrayList<>();
     volatile String authUser;
     volatile String authPassword;
 
@@ -101,6 +107,7 @@ final class FakeSmtpServer implements AutoCloseable {
             String from = null;
             List<String> rcpts = new ArrayList<>();
             boolean secure = false;
+            int dataEnds = 0;
             String line;
             while ((line = in.readLine()) != null) {
                 commands.add(line);
@@ -152,6 +159,16 @@ final class FakeSmtpServer implements AutoCloseable {
                     String d;
                     while ((d = in.readLine()) != null && !d.equals(".")) {
                         data.append(d.startsWith(".") ? d.substring(1) : d).append("\r\n");
+                    }
+                    if (++dataEnds == dropAtTransaction) {
+                        break; // as a server that dies before it has queued the message
+                    }
+                    if (notePipelinedData) {
+                        long until = System.nanoTime() + 1_000_000_000L;
+                        while (!in.ready() && System.nanoTime() < until) {
+                            Thread.sleep(1);
+                        }
+                        nextCommandBeforeDataReply.add(in.ready());
                     }
                     String r = dataReply.apply(List.copyOf(rcpts));
                     if (r == null) {

@@ -2,6 +2,7 @@ package graft.delivery;
 
 import graft.config.DeliveryConfig;
 import graft.http.TlsMaterial;
+import graft.mime.MimeSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +41,8 @@ class SmtpRelayTest {
         server.dataReply = r -> null;
         server.pipelining = true;
         server.authUser = null;
+        server.dropAtTransaction = 0;
+        server.notePipelinedData = false;
     }
 
     static SmtpRelay relay(DeliveryConfig.Tls tlsMode, Optional<String> user, Optional<String> password, DeliveryConfig.Trust trust) {
@@ -196,5 +199,98 @@ class SmtpRelayTest {
             assertThat(o).isInstanceOf(DeliveryOutcome.TemporaryFailure.class);
             assertThat(o.reply()).startsWith("421 4.4.1 cannot reach relay");
         }
+    }
+
+    static SmtpSession.Mail mail(String to, String subject) {
+        return new SmtpSession.Mail("alice@contoso.test", List.of(to),
+                MimeSource.of(("Subject: " + subject + "\r\n\r\nHello\r\n").getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    static List<String> subjects(List<FakeSmtpServer.Transaction> transactions) {
+        return transactions.stream().map(t -> t.data().lines().findFirst().orElse("")).toList();
+    }
+
+    @Test
+    void messagesOfABatchArePipelinedOneRoundTripEach() {
+        server.notePipelinedData = true;
+        int before = server.transactions.size();
+        int connections = server.connections.get();
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<List<DeliveryOutcome>> out = ch.send(List.of(mail("a@example.org", "one"), mail("b@example.org", "two"),
+                    mail("c@example.org", "three")), () -> true);
+
+            assertThat(out).hasSize(3).allMatch(o -> o.size() == 1 && o.getFirst() instanceof DeliveryOutcome.Delivered);
+        }
+        assertThat(subjects(server.transactions.subList(before, server.transactions.size())))
+                .containsExactly("Subject: one", "Subject: two", "Subject: three");
+        assertThat(server.connections.get() - connections).isEqualTo(1);
+        // The envelope of the next message travelled with the end of the data of the one before; after the last, nothing.
+        assertThat(server.nextCommandBeforeDataReply).containsExactly(true, true, false);
+    }
+
+    @Test
+    void aRefusedRecipientInABatchFailsAloneAndTheNextMessageStillGoes() {
+        server.rcptReply = r -> r.startsWith("nobody@") ? "550 5.1.1 no such user" : null;
+        int before = server.transactions.size();
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<List<DeliveryOutcome>> out = ch.send(List.of(mail("a@example.org", "one"), mail("nobody@example.org", "two"),
+                    mail("c@example.org", "three")), () -> true);
+
+            assertThat(out.get(0).getFirst()).isInstanceOf(DeliveryOutcome.Delivered.class);
+            assertThat(out.get(1).getFirst()).isInstanceOf(DeliveryOutcome.PermanentFailure.class);
+            assertThat(out.get(1).getFirst().reply()).startsWith("550 5.1.1");
+            assertThat(out.get(2).getFirst()).isInstanceOf(DeliveryOutcome.Delivered.class);
+        }
+        assertThat(subjects(server.transactions.subList(before, server.transactions.size())))
+                .containsExactly("Subject: one", "Subject: three");
+    }
+
+    @Test
+    void aKeptConnectionLostInABatchIsRetriedOnAFreshOneForWhatWasNotDone() {
+        int before = server.transactions.size();
+        int connections = server.connections.get();
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            assertThat(ch.send("alice@contoso.test", List.of("first@example.org"), MESSAGE).getFirst())
+                    .isInstanceOf(DeliveryOutcome.Delivered.class);
+            server.dropAtTransaction = 3; // the kept connection dies at the second message of the batch
+
+            List<List<DeliveryOutcome>> out = ch.send(List.of(mail("a@example.org", "one"), mail("b@example.org", "two"),
+                    mail("c@example.org", "three")), () -> true);
+
+            assertThat(out).allMatch(o -> o.getFirst() instanceof DeliveryOutcome.Delivered);
+        }
+        assertThat(subjects(server.transactions.subList(before, server.transactions.size())))
+                .containsExactly("Subject: hi", "Subject: one", "Subject: two", "Subject: three");
+        assertThat(server.connections.get() - connections).isEqualTo(2);
+    }
+
+    @Test
+    void aNewConnectionLostInABatchDefersWhatWasNotDone() {
+        server.dropAtTransaction = 2;
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<List<DeliveryOutcome>> out = ch.send(List.of(mail("a@example.org", "one"), mail("b@example.org", "two"),
+                    mail("c@example.org", "three")), () -> true);
+
+            assertThat(out.get(0).getFirst()).isInstanceOf(DeliveryOutcome.Delivered.class);
+            assertThat(out.subList(1, 3)).allSatisfy(o -> {
+                assertThat(o.getFirst()).isInstanceOf(DeliveryOutcome.TemporaryFailure.class);
+                assertThat(o.getFirst().reply()).startsWith("421 4.4.2");
+            });
+        }
+    }
+
+    @Test
+    void aBatchStopsWhenToldAndLeavesTheRestUnattempted() {
+        int before = server.transactions.size();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<List<DeliveryOutcome>> out = ch.send(List.of(mail("a@example.org", "one"), mail("b@example.org", "two"),
+                    mail("c@example.org", "three")), () -> asked.incrementAndGet() <= 2);
+
+            assertThat(out.get(0).getFirst()).isInstanceOf(DeliveryOutcome.Delivered.class);
+            assertThat(out.get(1)).isNull();
+            assertThat(out.get(2)).isNull();
+        }
+        assertThat(server.transactions.size() - before).isEqualTo(1);
     }
 }

@@ -123,21 +123,7 @@ public final class Bench {
         List<Result> graft = new ArrayList<>(), postfix = new ArrayList<>();
         List<Result> graftBig = new ArrayList<>(), postfixBig = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
-            Graft g = startGraft("round" + r, SINK_PORT);
-            try {
-                g.send(warm, 2048, CLIENTS, "warm" + r);
-                waitSink(sinkCount(), 0);
-                Result res = g.round(n, 2048, "r" + r);
-                graft.add(res);
-                log(res.line("graft   #" + r + " 2KB"));
-                if (r <= (quick ? 1 : 3)) {
-                    Result big = g.round(nBig, 100 * 1024, "big" + r);
-                    graftBig.add(big);
-                    log(big.line("graft   #" + r + " 100KB"));
-                }
-            } finally {
-                g.stop();
-            }
+            graft.add(graftRound(r, n, warm, r <= (quick ? 1 : 3) ? nBig : 0, graftBig));
             Result pres = postfixRound(n, 2048, "r" + r);
             postfix.add(pres);
             log(pres.line("postfix #" + r + " 2KB"));
@@ -148,17 +134,7 @@ public final class Bench {
             }
         }
 
-        double peak = median(graft, x -> x.acceptPerSec);
-        Graft g = startGraft("halfpeak", SINK_PORT);
-        Result half;
-        try {
-            g.send(warm, 2048, CLIENTS, "warmh");
-            waitSink(sinkCount(), 0);
-            half = g.openLoop(peak / 2, halfSeconds);
-            log(half.line("graft open loop at " + Math.round(peak / 2) + "/s"));
-        } finally {
-            g.stop();
-        }
+        Result half = halfPeak(median(graft, x -> x.acceptPerSec), warm, halfSeconds);
 
         stopPostfix();
         int lost = crashRound(crashN);
@@ -166,21 +142,49 @@ public final class Bench {
         report(graft, postfix, graftBig, postfixBig, half, lost);
     }
 
+    /**
+     * One Graft round: a fresh process (the launcher, a new store), warmed up, then {@code n} sends of 2 KB and, when
+     * {@code nBig} is above 0, {@code nBig} of 100 KB (added to {@code big}).
+     */
+    Result graftRound(int r, int n, int warm, int nBig, List<Result> big) throws Exception {
+        Graft g = startGraft("round" + r, SINK_PORT);
+        try {
+            g.send(warm, 2048, CLIENTS, "warm" + r);
+            waitSink(sinkCount(), 0);
+            Result res = g.round(n, 2048, "r" + r);
+            log(res.line("graft   #" + r + " 2KB"));
+            if (nBig > 0) {
+                Result b = g.round(nBig, 100 * 1024, "big" + r);
+                big.add(b);
+                log(b.line("graft   #" + r + " 100KB"));
+            }
+            return res;
+        } finally {
+            g.stop();
+        }
+    }
+
+    /** Open loop at half of Graft's peak, on a fresh warmed-up process. */
+    Result halfPeak(double peak, int warm, double seconds) throws Exception {
+        Graft g = startGraft("halfpeak", SINK_PORT);
+        try {
+            g.send(warm, 2048, CLIENTS, "warmh");
+            waitSink(sinkCount(), 0);
+            Result half = g.openLoop(peak / 2, seconds);
+            log(half.line("graft open loop at " + Math.round(peak / 2) + "/s"));
+            return half;
+        } finally {
+            g.stop();
+        }
+    }
+
     /** Graft alone, as in the alternating rounds: to compare builds of Graft with each other, not with Postfix. */
     void graftRounds(int rounds, int n, int warm) throws Exception {
         List<Result> graft = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
-            Graft g = startGraft("round" + r, SINK_PORT);
-            try {
-                g.send(warm, 2048, CLIENTS, "warm" + r);
-                waitSink(sinkCount(), 0);
-                Result res = g.round(n, 2048, "r" + r);
-                graft.add(res);
-                log(res.line("graft   #" + r + " 2KB"));
-            } finally {
-                g.stop();
-            }
+            graft.add(graftRound(r, n, warm, 0, new ArrayList<>()));
         }
+        halfPeak(median(graft, x -> x.acceptPerSec), warm, quick ? 5 : 15);
         log(String.format(Locale.ROOT, "graft only" + (postgres ? " on PostgreSQL" : "") + ", medians of %d rounds: accepted %.0f/s, delivered %.0f/s, p99 %.1f ms, cpu %.2f ms/msg",
                 rounds, median(graft, x -> x.acceptPerSec), median(graft, x -> x.deliveredPerSec), median(graft, x -> x.p99),
                 median(graft, x -> x.cpuMsPerMessage)));
@@ -203,6 +207,11 @@ public final class Bench {
 
     interface Field {
         double of(Result r);
+    }
+
+    /** The highest value over the rounds (for peaks: the median would hide the worst round). */
+    static double highest(List<Result> rs, Field f) {
+        return rs.stream().mapToDouble(f::of).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
     }
 
     static double median(List<Result> rs, Field f) {
@@ -232,6 +241,7 @@ public final class Bench {
                         ratio(median(graftBig, r -> r.deliveredPerSec), median(postfixBig, r -> r.deliveredPerSec))},
                 {"100 KB CPU ms per message", f2(median(graftBig, r -> r.cpuMsPerMessage)), f2(median(postfixBig, r -> r.cpuMsPerMessage)),
                         ratio(median(graftBig, r -> r.cpuMsPerMessage), median(postfixBig, r -> r.cpuMsPerMessage))},
+                {"100 KB peak RSS MB, highest", f0(highest(graftBig, r -> r.peakRssMb)), f0(highest(postfixBig, r -> r.peakRssMb)), ""},
                 {"p99 at half peak (ms)", f1(half.p99) + " @" + f0(half.acceptPerSec) + "/s", "", ""},
                 {"start-up to first 202 (ms)", f0(median(graft, r -> r.startupMs)), "", ""},
                 {"lost after crash", String.valueOf(lost), "", ""},
@@ -265,6 +275,7 @@ public final class Bench {
         g.put("acceptPerSec100k", r0(median(graftBig, r -> r.acceptPerSec)));
         g.put("deliveredPerSec100k", r0(median(graftBig, r -> r.deliveredPerSec)));
         g.put("cpuMsPerMessage100k", r2(median(graftBig, r -> r.cpuMsPerMessage)));
+        g.put("peakRssMb100k", r0(highest(graftBig, r -> r.peakRssMb)));
         g.put("roundsAcceptPerSec", graft.stream().map(r -> r0(r.acceptPerSec)).toList());
         json.put("graft", g);
         Map<String, Object> p = new LinkedHashMap<>();

@@ -233,8 +233,11 @@ public final class Delivery implements AutoCloseable {
                            Map<Long, Bounces.Failure> failures, Instant at) {
     }
 
-    /** A submission made ready: routed, and rendered when some of its recipients go to the relay. */
-    private record Prepared(Outbox.Submission submission, Message original, String headers, List<Outbox.Result> results,
+    /**
+     * A submission made ready: read and routed; {@code mail} (rendered when its turn comes) when some of its
+     * recipients go to the relay.
+     */
+    private record Prepared(Outbox.Submission submission, Message original, List<Outbox.Result> results,
                             List<Outbox.Entry> toRelay, SmtpSession.Mail mail, Instant at) {
     }
 
@@ -273,6 +276,7 @@ public final class Delivery implements AutoCloseable {
         for (Prepared p : prepared) {
             List<Outbox.Result> results = new ArrayList<>(p.results());
             Map<Long, Bounces.Failure> failures = new HashMap<>();
+            String headers = "";
             if (p.mail() != null) {
                 List<DeliveryOutcome> o = outcomes.get(next++);
                 if (o == null) {
@@ -281,8 +285,11 @@ public final class Delivery implements AutoCloseable {
                 for (int i = 0; i < p.toRelay().size(); i++) {
                     results.add(result(p.toRelay().get(i), o.get(i), done, failures));
                 }
+                if (!failures.isEmpty()) {
+                    headers = originalHeaders(p);
+                }
             }
-            attempts.add(new Attempt(p.submission(), p.original(), p.headers(), results, failures, p.at()));
+            attempts.add(new Attempt(p.submission(), p.original(), headers, results, failures, p.at()));
         }
         return attempts;
     }
@@ -303,13 +310,26 @@ public final class Delivery implements AutoCloseable {
             }
         }
         if (toRelay.isEmpty()) {
-            return new Prepared(s, original, "", results, toRelay, null, now);
+            return new Prepared(s, original, results, toRelay, null, now);
         }
-        // Streamed into DATA as it is rendered: a message with large attachments is never held whole.
-        MimeSource mime = StoredMime.submission(db, original, s.id(), s.hasAttachments());
+        // Rendered when its envelope goes out, and streamed into DATA: large attachments are never held whole.
         String mailFrom = original.from() != null && original.from().address() != null ? original.from().address() : "";
-        return new Prepared(s, original, mime.headerSection(), results, toRelay,
-                new SmtpSession.Mail(mailFrom, toRelay.stream().map(Outbox.Entry::recipient).toList(), mime), now);
+        return new Prepared(s, original, results, toRelay, new SmtpSession.Mail(mailFrom,
+                toRelay.stream().map(Outbox.Entry::recipient).toList(), () -> mime(s, original)), now);
+    }
+
+    private MimeSource mime(Outbox.Submission s, Message original) {
+        return StoredMime.submission(db, original, s.id(), s.hasAttachments());
+    }
+
+    /** The header section of the message as relayed, for the report of what bounced (rendered again: it is rare). */
+    private String originalHeaders(Prepared p) {
+        try {
+            return mime(p.submission(), p.original()).headerSection();
+        } catch (RuntimeException e) {
+            log.warn("cannot render submission {} again for its report: {}", p.submission().id(), e.getMessage());
+            return "";
+        }
     }
 
     /**

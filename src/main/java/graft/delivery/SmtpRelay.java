@@ -66,7 +66,7 @@ public final class SmtpRelay {
 
         /** As {@link #send(String, List, byte[])}, with the message streamed into DATA as it is rendered. */
         public List<DeliveryOutcome> send(String mailFrom, List<String> recipients, MimeSource message) {
-            return send(List.of(new SmtpSession.Mail(mailFrom, recipients, message)), () -> true).getFirst();
+            return send(List.of(new SmtpSession.Mail(mailFrom, recipients, () -> message)), () -> true).getFirst();
         }
 
         /**
@@ -74,7 +74,8 @@ public final class SmtpRelay {
          * {@link #MAX_RECIPIENTS_PER_TRANSACTION} recipients of a message go in several transactions.
          * @param keepGoing asked before each transaction is started
          * @return per message one outcome per recipient, in order; null for a message not attempted because
-         * {@code keepGoing} said stop. Failures to connect are temporary failures, never exceptions.
+         * {@code keepGoing} said stop or the relay failed twice in a row. Failures to connect are temporary failures,
+         * never exceptions.
          */
         public List<List<DeliveryOutcome>> send(List<SmtpSession.Mail> mails, BooleanSupplier keepGoing) {
             List<SmtpSession.Mail> transactions = new ArrayList<>();
@@ -104,46 +105,62 @@ public final class SmtpRelay {
         }
 
         /**
-         * Makes the transactions, on the kept connection or a new one. Should a kept connection fail, the ones not
-         * made yet get one more try on a fresh connection (the server may have closed an idle one); a message that
-         * cannot be rendered fails alone and the rest go on, on a new connection.
+         * Makes the transactions, on the kept connection or a new one. When a connection fails, the transaction in
+         * flight is tried once more on a new connection (the server may have closed a kept one while it was idle);
+         * if that fails too it gets a temporary failure (it may have been delivered: at-least-once) and the rest go
+         * on. Two failures in a row without progress stop the run: the rest stay untried (null) and are released.
+         * A message that cannot be read to its end fails alone. Outcomes already known are never overwritten.
          */
         private void makeTransactions(List<SmtpSession.Mail> transactions, List<List<DeliveryOutcome>> outcomes, BooleanSupplier keepGoing) {
             int first = 0;
-            boolean retried = false;
+            int failuresInARow = 0;
+            int retried = -1;
             while (first < transactions.size() && keepGoing.getAsBoolean()) {
                 if (session != null && (!session.usable() || this.transactions >= MAX_TRANSACTIONS_PER_CONNECTION
                         || System.nanoTime() - lastUsed > MAX_IDLE_NANOS)) {
                     close();
                 }
-                boolean reused = session != null;
                 if (session == null) {
                     try {
                         session = SmtpSession.open(relay, tls, heloName);
                         this.transactions = 0;
                     } catch (SmtpSession.SmtpException e) {
-                        fill(outcomes, first, transactions, e.getMessage());
+                        fill(outcomes, first, transactions, e.getMessage()); // the relay cannot be reached: all wait
                         return;
                     }
                 }
-                List<SmtpSession.Mail> rest = transactions.subList(first, transactions.size());
                 List<List<DeliveryOutcome>> done = outcomes.subList(first, transactions.size());
                 try {
-                    session.send(rest, done, keepGoing);
+                    session.send(transactions.subList(first, transactions.size()), done, keepGoing);
                     return;
                 } catch (SmtpSession.MessageUnreadable e) {
                     int failed = first + made(done);
                     outcomes.set(failed, all(transactions.get(failed).recipients(), "451 4.3.0 local error: " + e.getMessage()));
                     close();
                     first = failed + 1;
+                    failuresInARow = 0;
                 } catch (IOException e) {
-                    first += made(done);
+                    int made = made(done);
                     close();
-                    if (!reused || retried) {
-                        fill(outcomes, first, transactions, "421 4.4.2 connection to " + describe() + " lost: " + e.getMessage());
-                        return;
+                    int inFlight = first + made;
+                    failuresInARow = made > 0 ? 1 : failuresInARow + 1;
+                    if (inFlight != retried && failuresInARow < 2) {
+                        retried = inFlight; // once more, on a new connection
+                        first = inFlight;
+                    } else {
+                        outcomes.set(inFlight, all(transactions.get(inFlight).recipients(),
+                                "421 4.4.2 connection to " + describe() + " lost: " + e.getMessage()));
+                        first = inFlight + 1;
+                        if (failuresInARow >= 2) {
+                            return;
+                        }
                     }
-                    retried = true;
+                } catch (RuntimeException e) {
+                    // Not the relay's doing: what is known stays, what is not waits for a later attempt.
+                    int made = made(done);
+                    close();
+                    fill(outcomes, first + made, transactions, "451 4.3.0 local error: " + e.getClass().getSimpleName());
+                    return;
                 } finally {
                     this.transactions += made(done);
                     lastUsed = System.nanoTime();
@@ -160,9 +177,12 @@ public final class SmtpRelay {
             return n;
         }
 
+        /** Sets the outcomes not known yet, from {@code from} on. */
         private static void fill(List<List<DeliveryOutcome>> outcomes, int from, List<SmtpSession.Mail> transactions, String reply) {
             for (int i = from; i < outcomes.size(); i++) {
-                outcomes.set(i, all(transactions.get(i).recipients(), reply));
+                if (outcomes.get(i) == null) {
+                    outcomes.set(i, all(transactions.get(i).recipients(), reply));
+                }
             }
         }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -125,12 +126,18 @@ final class SmtpSession implements AutoCloseable {
         return !broken && socket != null && !socket.isClosed();
     }
 
-    /** One mail transaction to make: the reverse path (empty for none), the recipients, the message. */
-    record Mail(String from, List<String> recipients, MimeSource message) {
+    /**
+     * One mail transaction to make: the reverse path (empty for none), the recipients, and the message, rendered only
+     * when its envelope is about to go out, so a run of transactions holds at most two rendered messages.
+     */
+    record Mail(String from, List<String> recipients, Supplier<MimeSource> message) {
     }
 
-    /** A transaction's envelope after the checks: the outcomes known so far, and the recipients that go to the server. */
-    private record Envelope(int index, Mail mail, DeliveryOutcome[] outcomes, List<Integer> toSend) {
+    /**
+     * A transaction's envelope after the checks: the outcomes known so far, the recipients that go to the server,
+     * and the rendered message (null when nothing goes to the server).
+     */
+    private record Envelope(int index, Mail mail, DeliveryOutcome[] outcomes, List<Integer> toSend, MimeSource message) {
     }
 
     /**
@@ -139,8 +146,10 @@ final class SmtpSession implements AutoCloseable {
      * with the end of the data of the one before, so a message costs one round trip instead of two.
      * @param outcomes  receives at index i, once it is known, one outcome per recipient of {@code mails[i]}, in order
      * @param keepGoing asked before each next transaction is started
-     * @throws MessageUnreadable when a message could not be rendered; the connection is then dropped
-     * @throws IOException when the connection failed: the transactions without outcomes were not (known to be) made
+     * @throws MessageUnreadable when a message could not be read to its end while it was sent; the connection is
+     * then dropped. (One that cannot be rendered at all fails alone, with a temporary failure, before its envelope.)
+     * @throws IOException when the connection failed, or the relay's replies made no sense: the transactions without
+     * outcomes were not (known to be) made, and the connection is not to be used again
      */
     void send(List<Mail> mails, List<List<DeliveryOutcome>> outcomes, BooleanSupplier keepGoing) throws IOException {
         try {
@@ -164,6 +173,9 @@ final class SmtpSession implements AutoCloseable {
         } catch (IOException e) {
             broken = true;
             throw e;
+        } catch (RuntimeException e) {
+            broken = true; // replies and commands may be out of step now: the connection is done for
+            throw new IOException("SMTP session failed: " + e, e);
         }
     }
 
@@ -209,7 +221,7 @@ final class SmtpSession implements AutoCloseable {
         List<Integer> accepted = accepted(e, mailReply, rcptReplies);
         boolean sendData = !accepted.isEmpty() && dataReply.code() == 354;
         if (sendData) {
-            writeData(e.mail().message());
+            writeData(e.message());
         } else {
             refuseData(e, accepted, dataReply);
             if (dataReply.code() == 354) {
@@ -239,7 +251,7 @@ final class SmtpSession implements AutoCloseable {
     /** One transaction without PIPELINING: each command waits for its reply. */
     private List<DeliveryOutcome> sendOneByOne(Envelope e) throws IOException {
         if (!e.toSend().isEmpty()) {
-            SmtpReply mailReply = command(mailCommand(e.mail()));
+            SmtpReply mailReply = command(mailCommand(e));
             List<SmtpReply> rcptReplies = new ArrayList<>();
             if (mailReply.positive()) {
                 for (int i : e.toSend()) {
@@ -249,7 +261,7 @@ final class SmtpSession implements AutoCloseable {
             List<Integer> accepted = accepted(e, mailReply, rcptReplies);
             SmtpReply dataReply = accepted.isEmpty() ? null : command("DATA");
             if (dataReply != null && dataReply.code() == 354) {
-                writeData(e.mail().message());
+                writeData(e.message());
                 out.flush();
                 SmtpReply end = read();
                 for (int i : accepted) {
@@ -265,12 +277,15 @@ final class SmtpSession implements AutoCloseable {
         return List.of(e.outcomes());
     }
 
-    /** The checks before anything is sent: a path that could break a command is refused here (553). */
+    /**
+     * The checks before anything is sent: a path that could break a command is refused here (553). Then the message
+     * is rendered; one that cannot be is a temporary failure of its own (a local error, as Postfix has them).
+     */
     private static Envelope envelope(int index, Mail m) {
         DeliveryOutcome[] outcomes = new DeliveryOutcome[m.recipients().size()];
         if (!m.from().isEmpty() && !safePath(m.from())) {
             fillAll(outcomes, new DeliveryOutcome.PermanentFailure("553 5.1.7 sender address not allowed in an SMTP command"));
-            return new Envelope(index, m, outcomes, List.of());
+            return new Envelope(index, m, outcomes, List.of(), null);
         }
         List<Integer> toSend = new ArrayList<>();
         for (int i = 0; i < m.recipients().size(); i++) {
@@ -280,19 +295,31 @@ final class SmtpSession implements AutoCloseable {
                 outcomes[i] = new DeliveryOutcome.PermanentFailure("553 5.1.3 recipient address not allowed in an SMTP command");
             }
         }
-        return new Envelope(index, m, outcomes, toSend);
+        if (toSend.isEmpty()) {
+            return new Envelope(index, m, outcomes, toSend, null);
+        }
+        MimeSource message;
+        try {
+            message = m.message().get();
+        } catch (RuntimeException e) {
+            for (int i : toSend) {
+                outcomes[i] = new DeliveryOutcome.TemporaryFailure("451 4.3.0 local error: cannot render the message: " + e.getMessage());
+            }
+            return new Envelope(index, m, outcomes, List.of(), null);
+        }
+        return new Envelope(index, m, outcomes, toSend, message);
     }
 
     private void writeEnvelope(Envelope e) throws IOException {
-        write(mailCommand(e.mail()));
+        write(mailCommand(e));
         for (int i : e.toSend()) {
             write("RCPT TO:<" + e.mail().recipients().get(i) + ">");
         }
         write("DATA");
     }
 
-    private String mailCommand(Mail m) {
-        return "MAIL FROM:<" + m.from() + ">" + (extensions.contains("SIZE") ? " SIZE=" + m.message().estimatedSize() : "");
+    private String mailCommand(Envelope e) {
+        return "MAIL FROM:<" + e.mail().from() + ">" + (extensions.contains("SIZE") ? " SIZE=" + e.message().estimatedSize() : "");
     }
 
     /**
@@ -362,7 +389,10 @@ final class SmtpSession implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         while (true) {
             String line = readLine();
-            if (line.length() < 3 || !Character.isDigit(line.charAt(0))) {
+            // RFC 5321 4.2: three digits, then a space, a hyphen (more lines follow) or the end of the line.
+            boolean wellFormed = line.length() >= 3 && Character.isDigit(line.charAt(0)) && Character.isDigit(line.charAt(1))
+                    && Character.isDigit(line.charAt(2)) && (line.length() == 3 || line.charAt(3) == ' ' || line.charAt(3) == '-');
+            if (!wellFormed) {
                 broken = true;
                 throw new IOException("malformed SMTP reply: " + line);
             }

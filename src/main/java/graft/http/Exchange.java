@@ -142,11 +142,10 @@ public final class Exchange {
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] data;
             if (declared >= 0) {
-                // The usual case: read exactly what was declared, into one array of that size.
-                data = new byte[(int) declared];
-                int n = in.readNBytes(data, 0, data.length);
-                if (n < data.length) {
-                    throw GraphError.badRequest("The request body ended after " + n + " of the " + declared + " bytes it declared.");
+                // Up to what was declared; memory grows with what arrives, not with what a client claims it will send.
+                data = in.readNBytes((int) declared);
+                if (data.length < declared) {
+                    throw GraphError.badRequest("The request body ended after " + data.length + " of the " + declared + " bytes it declared.");
                 }
             } else {
                 data = in.readNBytes(MAX_BODY + 1);

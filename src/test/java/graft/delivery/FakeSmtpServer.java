@@ -160,6 +160,9 @@ final class FakeSmtpServer implements AutoCloseable {
                     while ((d = in.readLine()) != null && !d.equals(".")) {
                         data.append(d.startsWith(".") ? d.substring(1) : d).append("\r\n");
                     }
+                    if (d == null) {
+                        break; // the client went away before the end of the data: RFC 5321 4.1.1.4, nothing is queued
+                    }
                     if (++dataEnds == dropAtTransaction) {
                         break; // as a server that dies before it has queued the message
                     }

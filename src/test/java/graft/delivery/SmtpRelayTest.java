@@ -202,8 +202,8 @@ class SmtpRelayTest {
     }
 
     static SmtpSession.Mail mail(String to, String subject) {
-        return new SmtpSession.Mail("alice@contoso.test", List.of(to),
-                MimeSource.of(("Subject: " + subject + "\r\n\r\nHello\r\n").getBytes(StandardCharsets.US_ASCII)));
+        MimeSource message = MimeSource.of(("Subject: " + subject + "\r\n\r\nHello\r\n").getBytes(StandardCharsets.US_ASCII));
+        return new SmtpSession.Mail("alice@contoso.test", List.of(to), () -> message);
     }
 
     static List<String> subjects(List<FakeSmtpServer.Transaction> transactions) {
@@ -265,18 +265,76 @@ class SmtpRelayTest {
     }
 
     @Test
-    void aNewConnectionLostInABatchDefersWhatWasNotDone() {
-        server.dropAtTransaction = 2;
+    void aMessageInFlightWhenItsConnectionIsLostIsTriedOnceMoreOnANewOne() {
+        server.dropAtTransaction = 2; // every connection dies at its second message
+        int before = server.transactions.size();
+        int connections = server.connections.get();
         try (SmtpRelay.Channel ch = plain().channel()) {
             List<List<DeliveryOutcome>> out = ch.send(List.of(mail("a@example.org", "one"), mail("b@example.org", "two"),
                     mail("c@example.org", "three")), () -> true);
 
-            assertThat(out.get(0).getFirst()).isInstanceOf(DeliveryOutcome.Delivered.class);
-            assertThat(out.subList(1, 3)).allSatisfy(o -> {
-                assertThat(o.getFirst()).isInstanceOf(DeliveryOutcome.TemporaryFailure.class);
-                assertThat(o.getFirst().reply()).startsWith("421 4.4.2");
-            });
+            assertThat(out).allMatch(o -> o.getFirst() instanceof DeliveryOutcome.Delivered);
         }
+        assertThat(subjects(server.transactions.subList(before, server.transactions.size())))
+                .containsExactly("Subject: one", "Subject: two", "Subject: three");
+        assertThat(server.connections.get() - connections).isEqualTo(3);
+    }
+
+    @Test
+    void aRelayThatFailsTwiceInARowStopsTheRunAndLeavesTheRestUntried() {
+        server.dropAtTransaction = 1;
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<List<DeliveryOutcome>> out = ch.send(List.of(mail("a@example.org", "one"), mail("b@example.org", "two"),
+                    mail("c@example.org", "three")), () -> true);
+
+            assertThat(out.get(0).getFirst()).isInstanceOf(DeliveryOutcome.TemporaryFailure.class);
+            assertThat(out.get(0).getFirst().reply()).startsWith("421 4.4.2");
+            assertThat(out.get(1)).isNull();
+            assertThat(out.get(2)).isNull();
+        }
+    }
+
+    @Test
+    void aMalformedReplyEndsTheConnectionWithoutMixingUpTheMessagesAfterIt() {
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        server.dataReply = r -> r.contains("c@example.org") && once.compareAndSet(false, true) ? "2.0.0 Ok: queued" : null;
+        int before = server.transactions.size();
+        int connections = server.connections.get();
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<List<DeliveryOutcome>> out = ch.send(List.of(mail("a@example.org", "one"), mail("b@example.org", "two"),
+                    mail("c@example.org", "three"), mail("d@example.org", "four")), () -> true);
+
+            assertThat(out).allMatch(o -> o.getFirst() instanceof DeliveryOutcome.Delivered);
+
+            List<List<DeliveryOutcome>> later = ch.send(List.of(mail("e@example.org", "five")), () -> true);
+            assertThat(later.getFirst().getFirst()).isInstanceOf(DeliveryOutcome.Delivered.class);
+        }
+        List<FakeSmtpServer.Transaction> made = server.transactions.subList(before, server.transactions.size());
+        assertThat(subjects(made)).containsExactly("Subject: one", "Subject: two", "Subject: three", "Subject: four", "Subject: five");
+        assertThat(made).allSatisfy(t -> assertThat(t.data()).doesNotContain("MAIL FROM").doesNotContain("RCPT TO"));
+        assertThat(made.getLast().recipients()).containsExactly("e@example.org");
+        assertThat(server.connections.get() - connections).isEqualTo(2);
+    }
+
+    @Test
+    void aMessageThatCannotBeRenderedFailsAloneOnTheSameConnection() {
+        int before = server.transactions.size();
+        int connections = server.connections.get();
+        SmtpSession.Mail broken = new SmtpSession.Mail("alice@contoso.test", List.of("b@example.org"), () -> {
+            throw new IllegalStateException("attachment content is gone");
+        });
+        try (SmtpRelay.Channel ch = plain().channel()) {
+            List<List<DeliveryOutcome>> out = ch.send(List.of(mail("a@example.org", "one"), broken, mail("c@example.org", "three")),
+                    () -> true);
+
+            assertThat(out.get(0).getFirst()).isInstanceOf(DeliveryOutcome.Delivered.class);
+            assertThat(out.get(1).getFirst()).isInstanceOf(DeliveryOutcome.TemporaryFailure.class);
+            assertThat(out.get(1).getFirst().reply()).startsWith("451 4.3.0").contains("attachment content is gone");
+            assertThat(out.get(2).getFirst()).isInstanceOf(DeliveryOutcome.Delivered.class);
+        }
+        assertThat(subjects(server.transactions.subList(before, server.transactions.size())))
+                .containsExactly("Subject: one", "Subject: three");
+        assertThat(server.connections.get() - connections).isEqualTo(1);
     }
 
     @Test

@@ -209,6 +209,24 @@ public final class Bench {
         double of(Result r);
     }
 
+    /** One side's figures for the JSON: medians of its rounds (the highest for the 100 KB peak memory). */
+    static Map<String, Object> figures(List<Result> rounds, List<Result> big) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("acceptPerSec", r0(median(rounds, r -> r.acceptPerSec)));
+        f.put("deliveredPerSec", r0(median(rounds, r -> r.deliveredPerSec)));
+        f.put("p50Ms", r1(median(rounds, r -> r.p50)));
+        f.put("p99Ms", r1(median(rounds, r -> r.p99)));
+        f.put("maxMs", r1(median(rounds, r -> r.max)));
+        f.put("cpuMsPerMessage", r2(median(rounds, r -> r.cpuMsPerMessage)));
+        f.put("peakRssMb", r0(median(rounds, r -> r.peakRssMb)));
+        f.put("acceptPerSec100k", r0(median(big, r -> r.acceptPerSec)));
+        f.put("deliveredPerSec100k", r0(median(big, r -> r.deliveredPerSec)));
+        f.put("cpuMsPerMessage100k", r2(median(big, r -> r.cpuMsPerMessage)));
+        f.put("peakRssMb100k", r0(highest(big, r -> r.peakRssMb)));
+        f.put("roundsAcceptPerSec", rounds.stream().map(r -> r0(r.acceptPerSec)).toList());
+        return f;
+    }
+
     /** The highest value over the rounds (for peaks: the median would hide the worst round). */
     static double highest(List<Result> rs, Field f) {
         return rs.stream().mapToDouble(f::of).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
@@ -261,35 +279,12 @@ public final class Bench {
         json.put("clients", CLIENTS);
         json.put("messagesPerRound", graft.isEmpty() ? 0 : graft.get(0).n);
         json.put("rounds", graft.size());
-        Map<String, Object> g = new LinkedHashMap<>();
-        g.put("acceptPerSec", r0(gA));
-        g.put("deliveredPerSec", r0(gD));
-        g.put("p50Ms", r1(median(graft, r -> r.p50)));
-        g.put("p99Ms", r1(median(graft, r -> r.p99)));
-        g.put("maxMs", r1(median(graft, r -> r.max)));
-        g.put("cpuMsPerMessage", r2(gC));
-        g.put("peakRssMb", r0(median(graft, r -> r.peakRssMb)));
+        Map<String, Object> g = figures(graft, graftBig);
         g.put("startupMs", r0(median(graft, r -> r.startupMs)));
         g.put("p99MsAtHalfPeak", r1(half.p99));
         g.put("halfPeakRate", r0(half.acceptPerSec));
-        g.put("acceptPerSec100k", r0(median(graftBig, r -> r.acceptPerSec)));
-        g.put("deliveredPerSec100k", r0(median(graftBig, r -> r.deliveredPerSec)));
-        g.put("cpuMsPerMessage100k", r2(median(graftBig, r -> r.cpuMsPerMessage)));
-        g.put("peakRssMb100k", r0(highest(graftBig, r -> r.peakRssMb)));
-        g.put("roundsAcceptPerSec", graft.stream().map(r -> r0(r.acceptPerSec)).toList());
         json.put("graft", g);
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("acceptPerSec", r0(pA));
-        p.put("deliveredPerSec", r0(pD));
-        p.put("p50Ms", r1(median(postfix, r -> r.p50)));
-        p.put("p99Ms", r1(median(postfix, r -> r.p99)));
-        p.put("maxMs", r1(median(postfix, r -> r.max)));
-        p.put("cpuMsPerMessage", r2(pC));
-        p.put("peakRssMb", r0(median(postfix, r -> r.peakRssMb)));
-        p.put("acceptPerSec100k", r0(median(postfixBig, r -> r.acceptPerSec)));
-        p.put("deliveredPerSec100k", r0(median(postfixBig, r -> r.deliveredPerSec)));
-        p.put("cpuMsPerMessage100k", r2(median(postfixBig, r -> r.cpuMsPerMessage)));
-        p.put("roundsAcceptPerSec", postfix.stream().map(r -> r0(r.acceptPerSec)).toList());
+        Map<String, Object> p = figures(postfix, postfixBig);
         json.put("postfix", p);
         Map<String, Object> ratios = new LinkedHashMap<>();
         ratios.put("accept", r2(gA / pA));
